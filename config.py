@@ -1,0 +1,39 @@
+"""Process configuration, read from the environment (and `.env`) by pydantic-settings."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # No DATABASE_URL: an embedded PostgreSQL is started under DATA_DIR (db/embedded.py).
+    database_url: str | None = None
+    data_dir: Path = PROJECT_ROOT / ".data"
+    jwt_secret: str = "dev-secret-change-me-in-production-32b"
+    jwt_algorithm: str = "HS256"
+    jwt_ttl_hours: int = 24 * 30
+    host: str = "127.0.0.1"
+    port: int = 8000
+    env: str = "development"
+    run_worker: bool = True
+    db_pool_size: int = 10
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_page_size: int = 100
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

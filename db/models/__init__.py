@@ -1,0 +1,29 @@
+"""All models, imported so that `Base.metadata` knows every table."""
+
+from db.models import (
+    actuals,
+    audit,
+    categories,
+    expenses,
+    jobs,
+    journals,
+    ledger,
+    master_data,
+    parameters,
+    prices,
+    vendor_invoices,
+)
+
+__all__ = [
+    "actuals",
+    "audit",
+    "categories",
+    "expenses",
+    "jobs",
+    "journals",
+    "ledger",
+    "master_data",
+    "parameters",
+    "prices",
+    "vendor_invoices",
+]
