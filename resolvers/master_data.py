@@ -1,0 +1,44 @@
+"""Resolvers for legal entities, currencies and the signed-in user."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models.master_data import Currency, LegalEntity
+from domain import master_data
+from domain.scope import in_callers_entities
+from resolvers.auth import mint_token
+from resolvers.context import Context
+from resolvers.mutations import Outcome, run_mutation
+from resolvers.pagination import Page, keyset_page
+
+
+async def legal_entities(
+    context: Context, *, first: int, after: int | None, code: str | None
+) -> Page[LegalEntity]:
+    statement = select(LegalEntity).where(in_callers_entities(LegalEntity.id, context.actor))
+    if code is not None:
+        statement = statement.where(LegalEntity.code == code.upper())
+    return await keyset_page(context, statement, LegalEntity.id, first=first, after=after)
+
+
+async def currencies(context: Context) -> list[Currency]:
+    context.actor  # noqa: B018  (authentication is required to read anything)
+    async with context.db() as session:
+        return list(await session.scalars(select(Currency).order_by(Currency.code)))
+
+
+async def create_legal_entity(
+    context: Context, data: master_data.NewLegalEntity
+) -> Outcome[LegalEntity]:
+    return await run_mutation(
+        context, lambda session, actor: master_data.create_legal_entity(session, actor, data)
+    )
+
+
+async def refresh_token(context: Context) -> str:
+    """A new token with the caller's current roles and legal entities from the database."""
+    actor = context.actor
+    async with context.db() as session:
+        user, codes = await master_data.user_claims(session, actor.user_id)
+    return mint_token(context.settings, user_id=user.id, roles=user.roles, legal_entities=codes)

@@ -1,0 +1,61 @@
+"""Keyset pagination: `WHERE id > :after ORDER BY id LIMIT first + 1`, never OFFSET."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from domain.errors import DomainError, ErrorCode
+from resolvers.context import Context
+
+Row = TypeVar("Row")
+Out = TypeVar("Out")
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Page(Generic[Row]):
+    rows: Sequence[Row]
+    keys: Sequence[int]
+    has_next_page: bool
+    has_previous_page: bool
+
+    def map(self, convert: Callable[[Row], Out]) -> Page[Out]:
+        return Page(
+            [convert(row) for row in self.rows],
+            self.keys,
+            self.has_next_page,
+            self.has_previous_page,
+        )
+
+
+def check_first(first: int) -> int:
+    if first < 1 or first > MAX_PAGE:
+        raise DomainError(
+            ErrorCode.OUT_OF_RANGE, f"'first' must be between 1 and {MAX_PAGE}.", ["first"]
+        )
+    return first
+
+
+async def keyset_page(
+    context: Context,
+    statement: Select[Any],
+    id_column: ColumnElement[int] | InstrumentedAttribute[int],
+    *,
+    first: int,
+    after: int | None,
+) -> Page[Any]:
+    """One statement per page: rows ordered by id after the cursor, one extra to see more."""
+    check_first(first)
+    if after is not None:
+        statement = statement.where(id_column > after)
+    statement = statement.order_by(id_column).limit(first + 1)
+    async with context.db() as session:
+        rows = list((await session.scalars(statement)).all())
+    has_next = len(rows) > first
+    rows = rows[:first]
+    return Page(rows, [row.id for row in rows], has_next, after is not None)

@@ -1,0 +1,56 @@
+"""The schema: root types assembled from one module per domain, plus limits and caches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from config import get_settings
+from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
+from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
+from schema.root import RootQuery
+
+
+@strawberry.type
+class Query(RootQuery, MasterDataQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(MasterDataMutation):
+    pass
+
+
+def _shared(extension: SchemaExtension) -> Callable[[], SchemaExtension]:
+    """Caches must outlive a request, so the same instance serves every execution."""
+    return lambda: extension
+
+
+def build_schema() -> strawberry.Schema:
+    settings = get_settings()
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[LegalEntity],
+        extensions=[
+            _shared(ParserCache(maxsize=1000)),
+            _shared(ValidationCache(maxsize=1000)),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            MaskUnexpectedErrors,
+            OperationMetrics,
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,54 @@
+"""Legal entities through the API: scoping to the token (M1), creation, typed errors."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models.master_data import LegalEntity
+from tests.support.client import GraphQLClient, error_codes
+from tests.support.world import World
+
+LEGAL_ENTITIES = "{ legalEntities { edges { node { id code currencyCode } } } }"
+CREATE = """
+mutation($input: CreateLegalEntityInput!) {
+  createLegalEntity(input: $input) {
+    legalEntity { code currencyCode }
+    errors { code field message }
+  }
+}"""
+
+
+async def test_m1_user_sees_only_token_entities(client: GraphQLClient, world: World) -> None:
+    data = await client.data(LEGAL_ENTITIES, token=world.tokens["manager"])
+    assert [edge["node"]["code"] for edge in data["legalEntities"]["edges"]] == ["USPM"]
+    data = await client.data(LEGAL_ENTITIES, token=world.tokens["admin"])
+    assert [edge["node"]["code"] for edge in data["legalEntities"]["edges"]] == ["USPM", "DEPM"]
+
+
+async def test_admin_creates_legal_entity(
+    client: GraphQLClient, world: World, session: AsyncSession
+) -> None:
+    payload = await client.mutate(
+        CREATE,
+        {"input": {"code": "fr01", "name": "France", "currencyCode": "EUR"}},
+        token=world.tokens["admin"],
+    )
+    assert payload == {"legalEntity": {"code": "FR01", "currencyCode": "EUR"}, "errors": []}
+
+
+async def test_create_legal_entity_bad_input_writes_nothing(
+    client: GraphQLClient, world: World, session: AsyncSession
+) -> None:
+    before = await session.scalar(select(func.count()).select_from(LegalEntity))
+    cases = [
+        ({"code": "X1", "name": "X", "currencyCode": "ZZZ"}, "NOT_FOUND", "admin"),
+        ({"code": "USPM", "name": "X", "currencyCode": "USD"}, "DUPLICATE", "admin"),
+        ({"code": "", "name": "X", "currencyCode": "USD"}, "INVALID", "admin"),
+        ({"code": "X2", "name": "X", "currencyCode": "USD"}, "FORBIDDEN", "employee"),
+    ]
+    for data, code, user in cases:
+        payload = await client.mutate(CREATE, {"input": data}, token=world.tokens[user])
+        assert payload["legalEntity"] is None
+        assert error_codes(payload) == [code]
+    assert await session.scalar(select(func.count()).select_from(LegalEntity)) == before
