@@ -26,6 +26,8 @@ class ErrorCode(enum.StrEnum):
     UNBALANCED = "unbalanced"
     SELF_APPROVAL = "self_approval"
     ALREADY_REVERSED = "already_reversed"
+    INCOMPATIBLE_UNITS = "incompatible_units"
+    OVERLAPPING_PRICE_LIST = "overlapping_price_list"
 
 
 class DomainError(Exception):
