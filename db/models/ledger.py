@@ -115,7 +115,8 @@ class SubledgerTransaction(Base):
     journal_line_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     actual_id: Mapped[int] = mapped_column(BigInteger, index=True)
     project_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    voucher_id: Mapped[int] = mapped_column(BigInteger)
+    # NULL for a zero-amount line: the ledger gets no zero voucher lines (L2).
+    voucher_id: Mapped[int | None] = mapped_column(BigInteger)
     transaction_type: Mapped[str] = mapped_column(String(20))
     accounting_date: Mapped[dt.date] = mapped_column(Date)
     quantity: Mapped[Amount]

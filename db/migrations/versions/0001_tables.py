@@ -1579,7 +1579,7 @@ def upgrade() -> None:
         sa.Column("journal_line_id", sa.BigInteger(), nullable=False),
         sa.Column("actual_id", sa.BigInteger(), nullable=False),
         sa.Column("project_id", sa.BigInteger(), nullable=False),
-        sa.Column("voucher_id", sa.BigInteger(), nullable=False),
+        sa.Column("voucher_id", sa.BigInteger(), nullable=True),
         sa.Column("transaction_type", sa.String(length=20), nullable=False),
         sa.Column("accounting_date", sa.Date(), nullable=False),
         sa.Column("quantity", sa.Numeric(precision=19, scale=4), nullable=False),
