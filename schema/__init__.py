@@ -16,17 +16,20 @@ from strawberry.extensions import (
 
 from config import get_settings
 from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
+from schema.ledger import LedgerMutation, LedgerQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
+from schema.parameters import ParametersMutation, ParametersQuery
+from schema.rates import RatesMutation, RatesQuery
 from schema.root import RootQuery
 
 
 @strawberry.type
-class Query(RootQuery, MasterDataQuery):
+class Query(RootQuery, MasterDataQuery, ParametersQuery, LedgerQuery, RatesQuery):
     pass
 
 
 @strawberry.type
-class Mutation(MasterDataMutation):
+class Mutation(MasterDataMutation, ParametersMutation, LedgerMutation, RatesMutation):
     pass
 
 

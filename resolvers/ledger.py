@@ -1,0 +1,60 @@
+"""Resolvers for ledger periods (M5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from db.models.ledger import LedgerPeriod, PeriodStatus
+from domain import ledger
+from domain.master_data import entity_by_code
+from resolvers.context import Context
+from resolvers.mutations import Outcome, run_mutation
+from resolvers.pagination import Page, keyset_page
+
+
+async def ledger_periods(
+    context: Context,
+    *,
+    legal_entity: str,
+    status: PeriodStatus | None,
+    first: int,
+    after: int | None,
+) -> Page[LedgerPeriod]:
+    actor = context.actor
+    async with context.db() as session:
+        entity = await entity_by_code(session, actor, legal_entity, ["legalEntity"])
+    statement = select(LedgerPeriod).where(LedgerPeriod.legal_entity_id == entity.id)
+    if status is not None:
+        statement = statement.where(LedgerPeriod.status == status.value)
+    return await keyset_page(context, statement, LedgerPeriod.id, first=first, after=after)
+
+
+async def create_ledger_periods(
+    context: Context, data: ledger.NewLedgerPeriods
+) -> Outcome[list[LedgerPeriod]]:
+    return await run_mutation(
+        context, lambda session, actor: ledger.create_ledger_periods(session, actor, data)
+    )
+
+
+async def set_ledger_period_status(
+    context: Context, period_id: Callable[[], int], status: PeriodStatus
+) -> Outcome[LedgerPeriod]:
+    """`period_id` decodes the global id inside the mutation, so a bad id is a typed error."""
+    return await run_mutation(
+        context,
+        lambda session, actor: ledger.set_ledger_period_status(session, actor, period_id(), status),
+    )
+
+
+async def close_ledger_period_permanently(
+    context: Context, period_id: Callable[[], int], reason: str | None
+) -> Outcome[LedgerPeriod]:
+    return await run_mutation(
+        context,
+        lambda session, actor: ledger.close_ledger_period_permanently(
+            session, actor, period_id(), reason
+        ),
+    )

@@ -1,0 +1,137 @@
+"""GraphQL types for ledger periods (M5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from db.models import ledger as models
+from db.models import master_data as master_models
+from db.models.ledger import PeriodStatus
+from domain import ledger as domain
+from resolvers import ledger as resolvers
+from resolvers.context import Info
+from schema.errors import UserError
+from schema.master_data import LegalEntity
+from schema.node import register_node
+from schema.pages import after_key, to_connection
+from schema.relay import Connection, Node, decode_id
+
+strawberry.enum(PeriodStatus, name="PeriodStatus")
+
+
+@strawberry.type(description="A month of a legal entity's ledger; permanently closed is final.")
+class LedgerPeriod(Node):
+    legal_entity_id: strawberry.Private[int]
+    start_date: dt.date
+    end_date: dt.date
+    status: PeriodStatus
+
+    @classmethod
+    def from_row(cls, row: models.LedgerPeriod) -> LedgerPeriod:
+        return cls(
+            pk=row.id,
+            legal_entity_id=row.legal_entity_id,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            status=PeriodStatus(row.status),
+        )
+
+    @strawberry.field
+    async def legal_entity(self, info: Info) -> LegalEntity | None:
+        row = await info.context.loaders.by_id(master_models.LegalEntity).load(self.legal_entity_id)
+        return LegalEntity.from_row(row) if row is not None else None
+
+
+register_node("LedgerPeriod", models.LedgerPeriod, LedgerPeriod.from_row)
+
+
+@strawberry.input(description="Any day of fromMonth and toMonth stands for its month.")
+class CreateLedgerPeriodsInput:
+    legal_entity: str
+    from_month: dt.date
+    to_month: dt.date
+    status: PeriodStatus = PeriodStatus.OPEN
+
+    def to_domain(self) -> domain.NewLedgerPeriods:
+        return domain.NewLedgerPeriods(
+            legal_entity=self.legal_entity,
+            from_month=self.from_month,
+            to_month=self.to_month,
+            status=self.status,
+        )
+
+
+@strawberry.type
+class LedgerPeriodsPayload:
+    ledger_periods: list[LedgerPeriod] | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class LedgerPeriodPayload:
+    ledger_period: LedgerPeriod | None
+    errors: list[UserError]
+
+    @classmethod
+    def of(cls, row: models.LedgerPeriod | None, errors: list[UserError]) -> LedgerPeriodPayload:
+        return cls(ledger_period=LedgerPeriod.from_row(row) if row else None, errors=errors)
+
+
+@strawberry.type
+class LedgerQuery:
+    @strawberry.field(description="Ledger periods of one of your legal entities.")
+    async def ledger_periods(
+        self,
+        info: Info,
+        legal_entity: str,
+        status: PeriodStatus | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[LedgerPeriod]:
+        page = await resolvers.ledger_periods(
+            info.context,
+            legal_entity=legal_entity,
+            status=status,
+            first=first,
+            after=after_key(after),
+        )
+        return to_connection(page.map(LedgerPeriod.from_row))
+
+
+@strawberry.type
+class LedgerMutation:
+    @strawberry.mutation(description="Accountant: monthly periods from one month to another.")
+    async def create_ledger_periods(
+        self, info: Info, input: CreateLedgerPeriodsInput
+    ) -> LedgerPeriodsPayload:
+        outcome = await resolvers.create_ledger_periods(info.context, input.to_domain())
+        return LedgerPeriodsPayload(
+            ledger_periods=[LedgerPeriod.from_row(row) for row in outcome.value]
+            if outcome.value is not None
+            else None,
+            errors=[UserError.from_domain(error) for error in outcome.errors],
+        )
+
+    @strawberry.mutation(description="Accountant: open or hold a period (never a closed one).")
+    async def set_ledger_period_status(
+        self, info: Info, id: strawberry.ID, status: PeriodStatus
+    ) -> LedgerPeriodPayload:
+        outcome = await resolvers.set_ledger_period_status(
+            info.context, lambda: decode_id(id, "LedgerPeriod"), status
+        )
+        return LedgerPeriodPayload.of(
+            outcome.value, [UserError.from_domain(error) for error in outcome.errors]
+        )
+
+    @strawberry.mutation(description="Accountant: close a period for good (audited).")
+    async def close_ledger_period_permanently(
+        self, info: Info, id: strawberry.ID, reason: str | None = None
+    ) -> LedgerPeriodPayload:
+        outcome = await resolvers.close_ledger_period_permanently(
+            info.context, lambda: decode_id(id, "LedgerPeriod"), reason
+        )
+        return LedgerPeriodPayload.of(
+            outcome.value, [UserError.from_domain(error) for error in outcome.errors]
+        )

@@ -1,0 +1,140 @@
+"""GraphQL types for exchange rates (M6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+from db.models import master_data as models
+from domain import rates as domain
+from resolvers import rates as resolvers
+from resolvers.context import Info
+from schema.errors import UserError
+from schema.node import register_node
+from schema.pages import after_key, to_connection
+from schema.relay import Connection, Node, decode_id
+
+
+@strawberry.type(description="Valid from its date until the next rate of the same pair.")
+class ExchangeRate(Node):
+    from_currency: str
+    to_currency: str
+    rate: Decimal
+    valid_from: dt.date
+
+    @classmethod
+    def from_row(cls, row: models.ExchangeRate) -> ExchangeRate:
+        return cls(
+            pk=row.id,
+            from_currency=row.from_currency,
+            to_currency=row.to_currency,
+            rate=row.rate,
+            valid_from=row.valid_from,
+        )
+
+
+register_node("ExchangeRate", models.ExchangeRate, ExchangeRate.from_row)
+
+
+@strawberry.input
+class CreateExchangeRateInput:
+    from_currency: str
+    to_currency: str
+    rate: Decimal
+    valid_from: dt.date
+
+    def to_domain(self) -> domain.NewExchangeRate:
+        return domain.NewExchangeRate(
+            from_currency=self.from_currency,
+            to_currency=self.to_currency,
+            rate=self.rate,
+            valid_from=self.valid_from,
+        )
+
+
+@strawberry.input(description="Omitted fields stay as they are; the pair never changes.")
+class UpdateExchangeRateInput:
+    id: strawberry.ID
+    rate: Decimal | None = None
+    valid_from: dt.date | None = None
+
+    def to_domain(self) -> domain.ExchangeRateChanges:
+        return domain.ExchangeRateChanges(
+            rate_id=decode_id(self.id, "ExchangeRate"), rate=self.rate, valid_from=self.valid_from
+        )
+
+
+@strawberry.type
+class ExchangeRatePayload:
+    exchange_rate: ExchangeRate | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class DeleteExchangeRatePayload:
+    deleted_id: strawberry.ID | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class RatesQuery:
+    @strawberry.field(description="Exchange rates, optionally of one source and/or target.")
+    async def exchange_rates(
+        self,
+        info: Info,
+        from_currency: str | None = None,
+        to_currency: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[ExchangeRate]:
+        page = await resolvers.exchange_rates(
+            info.context,
+            from_currency=from_currency,
+            to_currency=to_currency,
+            first=first,
+            after=after_key(after),
+        )
+        return to_connection(page.map(ExchangeRate.from_row))
+
+    @strawberry.field(description="The rate used on a date (M6); an error when there is none.")
+    async def exchange_rate_on(
+        self, info: Info, from_currency: str, to_currency: str, date: dt.date
+    ) -> Decimal:
+        return await resolvers.rate_on(info.context, from_currency, to_currency, date)
+
+
+@strawberry.type
+class RatesMutation:
+    @strawberry.mutation(description="Accountant: a rate of a currency pair from a date.")
+    async def create_exchange_rate(
+        self, info: Info, input: CreateExchangeRateInput
+    ) -> ExchangeRatePayload:
+        outcome = await resolvers.create_exchange_rate(info.context, input.to_domain())
+        return ExchangeRatePayload(
+            exchange_rate=ExchangeRate.from_row(outcome.value) if outcome.value else None,
+            errors=[UserError.from_domain(error) for error in outcome.errors],
+        )
+
+    @strawberry.mutation(description="Accountant: correct a rate or its date.")
+    async def update_exchange_rate(
+        self, info: Info, input: UpdateExchangeRateInput
+    ) -> ExchangeRatePayload:
+        outcome = await resolvers.update_exchange_rate(info.context, input.to_domain)
+        return ExchangeRatePayload(
+            exchange_rate=ExchangeRate.from_row(outcome.value) if outcome.value else None,
+            errors=[UserError.from_domain(error) for error in outcome.errors],
+        )
+
+    @strawberry.mutation(description="Accountant: remove a rate.")
+    async def delete_exchange_rate(
+        self, info: Info, id: strawberry.ID
+    ) -> DeleteExchangeRatePayload:
+        outcome = await resolvers.delete_exchange_rate(
+            info.context, lambda: decode_id(id, "ExchangeRate")
+        )
+        return DeleteExchangeRatePayload(
+            deleted_id=id if outcome.value is not None else None,
+            errors=[UserError.from_domain(error) for error in outcome.errors],
+        )
