@@ -16,6 +16,7 @@ from strawberry.extensions import (
 
 from config import get_settings
 from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
+from schema.categories import CategoriesMutation, CategoriesQuery
 from schema.ledger import LedgerMutation, LedgerQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
 from schema.parameters import ParametersMutation, ParametersQuery
@@ -24,12 +25,14 @@ from schema.root import RootQuery
 
 
 @strawberry.type
-class Query(RootQuery, MasterDataQuery, ParametersQuery, LedgerQuery, RatesQuery):
+class Query(RootQuery, MasterDataQuery, ParametersQuery, LedgerQuery, RatesQuery, CategoriesQuery):
     pass
 
 
 @strawberry.type
-class Mutation(MasterDataMutation, ParametersMutation, LedgerMutation, RatesMutation):
+class Mutation(
+    MasterDataMutation, ParametersMutation, LedgerMutation, RatesMutation, CategoriesMutation
+):
     pass
 
 

@@ -1,0 +1,153 @@
+"""Resolvers for transaction, shared, expense and project categories (M2)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from db.models.categories import (
+    ExpenseCategory,
+    ProjectCategory,
+    SharedCategory,
+    TransactionCategory,
+)
+from db.models.master_data import LegalEntity
+from domain import categories, categories_entity
+from domain.actors import Actor
+from domain.scope import in_callers_entities
+from resolvers.context import Context
+from resolvers.mutations import Outcome, run_mutation
+from resolvers.pagination import Page, keyset_page
+
+Data = TypeVar("Data")
+Result = TypeVar("Result")
+Build = Callable[[], Data]
+
+
+async def transaction_categories(
+    context: Context, *, first: int, after: int | None, code: str | None
+) -> Page[TransactionCategory]:
+    context.actor  # noqa: B018  (global rows, but only for signed-in callers)
+    statement = select(TransactionCategory)
+    if code is not None:
+        statement = statement.where(TransactionCategory.code == code)
+    return await keyset_page(context, statement, TransactionCategory.id, first=first, after=after)
+
+
+async def expense_categories(
+    context: Context,
+    *,
+    first: int,
+    after: int | None,
+    legal_entity: str | None,
+    usable_in_expense: bool | None,
+) -> Page[ExpenseCategory]:
+    statement = select(ExpenseCategory).where(
+        in_callers_entities(ExpenseCategory.legal_entity_id, context.actor)
+    )
+    if legal_entity is not None:
+        statement = statement.where(_of_entity(ExpenseCategory.legal_entity_id, legal_entity))
+    if usable_in_expense is not None:
+        usable = select(SharedCategory.id).where(
+            SharedCategory.can_be_used_in_expense.is_(usable_in_expense)
+        )
+        statement = statement.where(ExpenseCategory.shared_category_id.in_(usable))
+    return await keyset_page(context, statement, ExpenseCategory.id, first=first, after=after)
+
+
+async def project_categories(
+    context: Context, *, first: int, after: int | None, legal_entity: str | None
+) -> Page[ProjectCategory]:
+    statement = select(ProjectCategory).where(
+        in_callers_entities(ProjectCategory.legal_entity_id, context.actor)
+    )
+    if legal_entity is not None:
+        statement = statement.where(_of_entity(ProjectCategory.legal_entity_id, legal_entity))
+    return await keyset_page(context, statement, ProjectCategory.id, first=first, after=after)
+
+
+def _of_entity(column: InstrumentedAttribute[int], code: str) -> ColumnElement[bool]:
+    return column.in_(select(LegalEntity.id).where(LegalEntity.code == code.upper()))
+
+
+# Nested objects: one batched statement per level, never one per row.
+
+
+async def shared_categories_of(context: Context, pk: int) -> list[SharedCategory]:
+    return await context.loaders.children(SharedCategory, "transaction_category_id").load(pk)
+
+
+async def shared_category(context: Context, pk: int) -> SharedCategory | None:
+    return await context.loaders.by_id(SharedCategory).load(pk)
+
+
+async def transaction_category(context: Context, pk: int) -> TransactionCategory | None:
+    return await context.loaders.by_id(TransactionCategory).load(pk)
+
+
+async def legal_entity(context: Context, pk: int) -> LegalEntity | None:
+    return await context.loaders.by_id(LegalEntity).load(pk)
+
+
+# Mutations. `build` turns the input into domain data inside the transaction, so a
+# malformed or foreign global id is a typed payload error like any other bad input.
+
+
+async def _mutate(
+    context: Context,
+    operation: Callable[[AsyncSession, Actor, Data], Awaitable[Result]],
+    build: Build[Data],
+) -> Outcome[Result]:
+    return await run_mutation(context, lambda session, actor: operation(session, actor, build()))
+
+
+async def create_transaction_category(
+    context: Context, build: Build[categories.NewTransactionCategory]
+) -> Outcome[TransactionCategory]:
+    return await _mutate(context, categories.create_transaction_category, build)
+
+
+async def delete_transaction_category(context: Context, build: Build[int]) -> Outcome[int]:
+    return await _mutate(context, categories.delete_transaction_category, build)
+
+
+async def update_shared_category(
+    context: Context, build: Build[categories.SharedCategoryChanges]
+) -> Outcome[SharedCategory]:
+    return await _mutate(context, categories.update_shared_category, build)
+
+
+async def create_expense_category(
+    context: Context, build: Build[categories_entity.NewExpenseCategory]
+) -> Outcome[ExpenseCategory]:
+    return await _mutate(context, categories_entity.create_expense_category, build)
+
+
+async def update_expense_category(
+    context: Context, build: Build[categories_entity.ExpenseCategoryChanges]
+) -> Outcome[ExpenseCategory]:
+    return await _mutate(context, categories_entity.update_expense_category, build)
+
+
+async def delete_expense_category(context: Context, build: Build[int]) -> Outcome[int]:
+    return await _mutate(context, categories_entity.delete_expense_category, build)
+
+
+async def create_project_category(
+    context: Context, build: Build[categories_entity.NewProjectCategory]
+) -> Outcome[ProjectCategory]:
+    return await _mutate(context, categories_entity.create_project_category, build)
+
+
+async def update_project_category(
+    context: Context, build: Build[categories_entity.ProjectCategoryChanges]
+) -> Outcome[ProjectCategory]:
+    return await _mutate(context, categories_entity.update_project_category, build)
+
+
+async def delete_project_category(context: Context, build: Build[int]) -> Outcome[int]:
+    return await _mutate(context, categories_entity.delete_project_category, build)

@@ -1,0 +1,121 @@
+"""Inputs of the category mutations; `to_domain` decodes their global ids (M2).
+
+`to_domain` runs inside the mutation's transaction (see resolvers/categories.py), so a
+malformed id, or the id of another type, is a typed payload error and nothing is written."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain import categories as domain
+from domain import categories_entity as entity_domain
+from schema.relay import decode_id
+
+
+def _optional(global_id: strawberry.ID | None, type_name: str, field: str) -> int | None:
+    return decode_id(global_id, type_name, field) if global_id is not None else None
+
+
+@strawberry.input
+class CreateTransactionCategoryInput:
+    code: str
+    name: str
+    unit_group_id: strawberry.ID | None = None
+
+    def to_domain(self) -> domain.NewTransactionCategory:
+        unit_group = _optional(self.unit_group_id, "UnitGroup", "unitGroupId")
+        return domain.NewTransactionCategory(self.code, self.name, unit_group)
+
+
+@strawberry.input(description="Only a shared category of class expense has these settings.")
+class UpdateSharedCategoryInput:
+    id: strawberry.ID
+    can_be_used_in_expense: bool | None = None
+    expense_type: strawberry.Maybe[str | None] = strawberry.field(
+        default=None, description="Absent keeps it, null clears it."
+    )
+
+    def to_domain(self) -> domain.SharedCategoryChanges:
+        return domain.SharedCategoryChanges(
+            shared_category_id=decode_id(self.id, "SharedCategory"),
+            can_be_used_in_expense=self.can_be_used_in_expense,
+            expense_type=self.expense_type.value if self.expense_type else domain.KEEP,
+        )
+
+
+@strawberry.input(description="From a shared category of class expense usable in expense.")
+class CreateExpenseCategoryInput:
+    legal_entity: str
+    code: str
+    name: str
+    shared_category_id: strawberry.ID
+    default_account_id: strawberry.ID | None = None
+
+    def to_domain(self) -> entity_domain.NewExpenseCategory:
+        return entity_domain.NewExpenseCategory(
+            legal_entity=self.legal_entity,
+            code=self.code,
+            name=self.name,
+            shared_category_id=decode_id(
+                self.shared_category_id, "SharedCategory", "sharedCategoryId"
+            ),
+            default_account_id=_optional(self.default_account_id, "Account", "defaultAccountId"),
+        )
+
+
+@strawberry.input(description="Absent or null code and name keep theirs.")
+class UpdateExpenseCategoryInput:
+    id: strawberry.ID
+    code: str | None = None
+    name: str | None = None
+    default_account_id: strawberry.Maybe[strawberry.ID | None] = strawberry.field(
+        default=None, description="Absent keeps it, null clears it."
+    )
+
+    def to_domain(self) -> entity_domain.ExpenseCategoryChanges:
+        account = self.default_account_id
+        return entity_domain.ExpenseCategoryChanges(
+            expense_category_id=decode_id(self.id, "ExpenseCategory"),
+            code=self.code,
+            name=self.name,
+            default_account_id=(
+                _optional(account.value, "Account", "defaultAccountId") if account else domain.KEEP
+            ),
+        )
+
+
+@strawberry.input
+class CreateProjectCategoryInput:
+    legal_entity: str
+    code: str
+    name: str
+    transaction_category_id: strawberry.ID
+
+    def to_domain(self) -> entity_domain.NewProjectCategory:
+        return entity_domain.NewProjectCategory(
+            legal_entity=self.legal_entity,
+            code=self.code,
+            name=self.name,
+            transaction_category_id=decode_id(
+                self.transaction_category_id, "TransactionCategory", "transactionCategoryId"
+            ),
+        )
+
+
+@strawberry.input(description="Absent or null code and name keep theirs.")
+class UpdateProjectCategoryInput:
+    id: strawberry.ID
+    code: str | None = None
+    name: str | None = None
+
+    def to_domain(self) -> entity_domain.ProjectCategoryChanges:
+        return entity_domain.ProjectCategoryChanges(
+            project_category_id=decode_id(self.id, "ProjectCategory"),
+            code=self.code,
+            name=self.name,
+        )
+
+
+@strawberry.input(description="A category to delete; refused while anything uses it.")
+class DeleteCategoryInput:
+    id: strawberry.ID
