@@ -1,0 +1,176 @@
+"""Command line: `python cli.py run | migrate | worker | token <email> | demo | print-schema`.
+
+Every command reads the same configuration (config.Settings). Without DATABASE_URL the
+embedded PostgreSQL is started inside this process and lives exactly as long as it does,
+so `run` keeps it up for as long as uvicorn serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config import Settings, get_settings
+from db.migrate import is_at_head, upgrade
+from db.urls import libpq_url
+
+T = TypeVar("T")
+
+
+async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """One short-lived engine and transaction for a command; committed when `work` succeeds."""
+    from db.session import make_engine, make_session_factory
+
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine)() as session:
+            result = await work(session)
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+def migrate(settings: Settings) -> None:
+    upgrade(libpq_url(settings))
+
+
+def load_demo(settings: Settings) -> bool:
+    from demo import load_demo as load
+
+    return asyncio.run(_in_session(settings, load))
+
+
+def _graphiql_address(settings: Settings) -> str:
+    # A server bound to every interface is still reached through the loopback locally.
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    return f"http://{host}:{settings.port}/graphql"
+
+
+def _print_banner(settings: Settings) -> None:
+    from demo import demo_tokens
+
+    tokens = asyncio.run(_in_session(settings, lambda session: demo_tokens(session, settings)))
+    lines = [
+        f"GraphiQL: {_graphiql_address(settings)}",
+        "",
+        "Demo tokens (send as 'Authorization: Bearer <token>'; valid "
+        f"{settings.jwt_ttl_hours} hours; `make token USER_EMAIL=...` mints new ones):",
+    ]
+    for item in tokens:
+        lines.append(
+            f"  {item.email}  roles: {', '.join(item.roles)}"
+            f"  legal entities: {', '.join(item.legal_entities)}"
+        )
+        lines.append(f"    {item.token}")
+    print("\n".join(lines), flush=True)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app import create_app
+
+    migrate(settings)
+    load_demo(settings)
+    _print_banner(settings)
+    # The app's lifespan starts the in-process job worker when settings.run_worker is true.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def migrate_command(settings: Settings, args: argparse.Namespace) -> int:
+    migrate(settings)
+    print("Database migrated to head.")
+    return 0
+
+
+def demo_command(settings: Settings, args: argparse.Namespace) -> int:
+    migrate(settings)
+    loaded = load_demo(settings)
+    print("Demo data loaded." if loaded else "Demo data is there already; nothing changed.")
+    return 0
+
+
+def worker(settings: Settings, args: argparse.Namespace) -> int:
+    """A job worker in its own process; it needs the schema that `make migrate` creates."""
+    if not is_at_head(libpq_url(settings)):
+        print("The database is not migrated to head: run `make migrate` first.", file=sys.stderr)
+        return 1
+    # Imported lazily: the API commands must not need the worker's dependencies loaded.
+    run_worker = importlib.import_module("jobs.worker").run_worker
+    # Ctrl-C is the normal way to stop a foreground worker, not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_worker(settings))
+    return 0
+
+
+async def _mint(session: AsyncSession, settings: Settings, email: str) -> str | None:
+    from db.models.master_data import AppUser
+    from domain.master_data import user_claims
+    from resolvers.auth import mint_token
+
+    user_id = await session.scalar(select(AppUser.id).where(AppUser.email == email))
+    if user_id is None:
+        return None
+    user, codes = await user_claims(session, user_id)
+    return mint_token(settings, user_id=user.id, roles=user.roles, legal_entities=codes)
+
+
+def token(settings: Settings, args: argparse.Namespace) -> int:
+    """Print a bearer token carrying the user's roles and legal entities from the database."""
+    from demo import DEMO_USERS
+
+    known = ", ".join(user.email for user in DEMO_USERS)
+    if not args.email:
+        print(f"Name the user: make token USER_EMAIL=<email> (demo: {known}).", file=sys.stderr)
+        return 2
+    minted = asyncio.run(_in_session(settings, lambda s: _mint(s, settings, args.email)))
+    if minted is None:
+        print(f"No user with email {args.email!r} (demo: {known}).", file=sys.stderr)
+        return 1
+    print(minted)
+    return 0
+
+
+def print_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from schema import schema
+
+    print(schema.as_str())
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
+    "run": (run, "migrate, load the demo data, print tokens and serve the API"),
+    "migrate": (migrate_command, "upgrade the database to the latest migration"),
+    "worker": (worker, "run a job worker process"),
+    "token": (token, "print a bearer token for a user: token <email>"),
+    "demo": (demo_command, "load the demo data (once; running it again changes nothing)"),
+    "print-schema": (print_schema, "print the GraphQL schema (SDL)"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="projops", description="projops: project-operations finance API"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        command = commands.add_parser(name, help=help_text)
+        if name == "token":
+            command.add_argument("email", nargs="?", default="")
+    args = parser.parse_args(argv)
+    handler, _ = COMMANDS[args.command]
+    return handler(get_settings(), args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

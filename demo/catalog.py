@@ -1,0 +1,139 @@
+"""Demo catalog: the time unit group, transaction categories with their five shared categories,
+and each legal entity's expense and project categories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models.categories import (
+    ExpenseCategory,
+    ProjectCategory,
+    SharedCategory,
+    TransactionCategory,
+    TransactionClass,
+)
+from db.models.master_data import Unit, UnitGroup
+from demo.companies import DemoCompany
+
+# code -> (name, factor to the base unit hour), M3.
+TIME_UNITS = {
+    "HOUR": ("Hour", Decimal(1)),
+    "DAY": ("Day", Decimal(8)),
+    "WEEK": ("Week", Decimal(40)),
+}
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    code: str
+    name: str
+    expense_type: str | None  # set: its Expense-class shared category is usable in expenses
+    timed: bool = False  # measured in the time unit group
+
+
+CATEGORIES = (
+    CategorySpec("CONSULTING", "Consulting", None, timed=True),
+    CategorySpec("TRAVEL", "Travel", "Travel"),
+    CategorySpec("HOTEL", "Hotel", "Hotel"),
+    CategorySpec("MEALS", "Meals", "Meals"),
+    CategorySpec("SUBCONTRACT", "Subcontracted work", "Subcontract", timed=True),
+)
+DEFAULT_PROJECT_CATEGORY = "CONSULTING"
+
+
+@dataclass
+class Catalog:
+    units: dict[str, Unit]
+    categories: dict[str, TransactionCategory]
+    expense_shared: dict[str, SharedCategory]  # category code -> its Expense-class shared row
+
+
+async def create_time_units(session: AsyncSession) -> dict[str, Unit]:
+    group = UnitGroup(code="TIME", name="Time")
+    session.add(group)
+    await session.flush()
+    units = {
+        code: Unit(unit_group_id=group.id, code=code, name=name, factor=factor)
+        for code, (name, factor) in TIME_UNITS.items()
+    }
+    session.add_all(units.values())
+    await session.flush()
+    group.base_unit_id = units["HOUR"].id
+    await session.flush()
+    return units
+
+
+async def _shared_categories(
+    session: AsyncSession, category: TransactionCategory
+) -> dict[str, SharedCategory]:
+    """The five shared categories, inserting only those missing (a trigger may add them)."""
+    rows = await session.scalars(
+        select(SharedCategory).where(SharedCategory.transaction_category_id == category.id)
+    )
+    shared = {row.transaction_class: row for row in rows}
+    for transaction_class in TransactionClass:
+        if transaction_class.value not in shared:
+            row = SharedCategory(
+                transaction_category_id=category.id,
+                transaction_class=transaction_class.value,
+                can_be_used_in_expense=False,
+            )
+            session.add(row)
+            shared[transaction_class.value] = row
+    await session.flush()
+    return shared
+
+
+async def create_catalog(session: AsyncSession) -> Catalog:
+    units = await create_time_units(session)
+    time_group = units["HOUR"].unit_group_id
+    catalog = Catalog(units, {}, {})
+    for spec in CATEGORIES:
+        category = TransactionCategory(
+            code=spec.code, name=spec.name, unit_group_id=time_group if spec.timed else None
+        )
+        session.add(category)
+        await session.flush()
+        expense = (await _shared_categories(session, category))[TransactionClass.EXPENSE.value]
+        expense.can_be_used_in_expense = spec.expense_type is not None
+        expense.expense_type = spec.expense_type
+        catalog.categories[spec.code] = category
+        catalog.expense_shared[spec.code] = expense
+    await session.flush()
+    return catalog
+
+
+async def add_company_categories(
+    session: AsyncSession, company: DemoCompany, catalog: Catalog
+) -> dict[str, ProjectCategory]:
+    """Expense categories for the expense-usable categories, a project category for each."""
+    entity_id = company.entity.id
+    for spec in CATEGORIES:
+        if spec.expense_type is None:
+            continue
+        session.add(
+            ExpenseCategory(
+                legal_entity_id=entity_id,
+                code=spec.code,
+                name=spec.name,
+                shared_category_id=catalog.expense_shared[spec.code].id,
+                transaction_category_id=catalog.categories[spec.code].id,
+                default_account_id=company.accounts[spec.code].id,
+            )
+        )
+    project_categories = {
+        spec.code: ProjectCategory(
+            legal_entity_id=entity_id,
+            code=spec.code,
+            name=spec.name,
+            transaction_category_id=catalog.categories[spec.code].id,
+        )
+        for spec in CATEGORIES
+    }
+    session.add_all(project_categories.values())
+    await session.flush()
+    return project_categories
