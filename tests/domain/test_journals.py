@@ -1,0 +1,207 @@
+"""Import from staging (J1-J3) and posting (J5, J7) against real PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models.journals import Journal, JournalLine
+from db.models.ledger import SubledgerTransaction, Voucher, VoucherLine
+from db.models.parameters import LegalEntityParameters
+from domain.journals_import import import_pending_actuals
+from domain.journals_posting import post_journal
+from tests.support.journals import add_actuals, add_rate, staging
+from tests.support.world import TODAY, World
+
+NOW = dt.datetime.now(dt.UTC)
+LAST_MONTH = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+async def _set_parameters(session: AsyncSession, entity_id: int, **values: object) -> None:
+    await session.execute(
+        update(LegalEntityParameters)
+        .where(LegalEntityParameters.legal_entity_id == entity_id)
+        .values(**values)
+    )
+
+
+async def _lines(session: AsyncSession, entity_id: int) -> list[JournalLine]:
+    return list(
+        await session.scalars(
+            select(JournalLine)
+            .where(JournalLine.legal_entity_id == entity_id)
+            .order_by(JournalLine.actual_id)
+        )
+    )
+
+
+async def test_j1_one_line_per_pending_actual_and_idempotent(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)
+    actual_ids = await add_actuals(session, base, [Decimal("10.00"), Decimal("20.50")])
+    first = await import_pending_actuals(session, base.legal_entity_id)
+    second = await import_pending_actuals(session, base.legal_entity_id)
+    lines = await _lines(session, base.legal_entity_id)
+    assert (first.imported, second.imported) == (2, 0)
+    assert [line.actual_id for line in lines] == actual_ids
+    assert len({line.voucher_number for line in lines}) == 2
+    assert all(line.status == "draft" and line.date == TODAY for line in lines)
+
+
+async def test_j1_deleted_unposted_line_comes_back(session: AsyncSession, world: World) -> None:
+    base = await staging(session, world)
+    (actual_id,) = await add_actuals(session, base, [Decimal("5.00")])
+    await import_pending_actuals(session, base.legal_entity_id)
+    (line,) = await _lines(session, base.legal_entity_id)
+    await session.execute(delete(JournalLine).where(JournalLine.id == line.id))
+    again = await import_pending_actuals(session, base.legal_entity_id)
+    (new_line,) = await _lines(session, base.legal_entity_id)
+    assert again.imported == 1
+    assert new_line.actual_id == actual_id and new_line.id != line.id
+    assert new_line.voucher_number != line.voucher_number  # numbers are never reused
+
+
+async def test_j2_fills_draft_journal_up_to_lines_per_header(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)
+    await _set_parameters(session, base.legal_entity_id, lines_per_journal=2)
+    await add_actuals(session, base, [Decimal(n) for n in (1, 2, 3)])
+    await import_pending_actuals(session, base.legal_entity_id)
+    await add_actuals(session, base, [Decimal(n) for n in (4, 5, 6)])
+    await import_pending_actuals(session, base.legal_entity_id)
+    journals = list(
+        await session.scalars(
+            select(Journal)
+            .where(Journal.legal_entity_id == base.legal_entity_id)
+            .order_by(Journal.id)
+        )
+    )
+    counts = await session.execute(
+        select(JournalLine.journal_id, func.count()).group_by(JournalLine.journal_id)
+    )
+    assert [journal.line_count for journal in journals] == [2, 2, 2]
+    assert sorted(count for _, count in counts) == [2, 2, 2]
+    assert {journal.period_start for journal in journals} == {TODAY.replace(day=1)}
+
+
+async def test_j2_groups_by_period_unit(session: AsyncSession, world: World) -> None:
+    base = await staging(session, world)
+    await _set_parameters(session, base.legal_entity_id, journal_period_unit="days")
+    await add_actuals(session, base, [Decimal(1)], date=TODAY)
+    await add_actuals(session, base, [Decimal(2)], date=TODAY - dt.timedelta(days=40))
+    await add_rate(session, "EUR", "USD", "1.1", TODAY - dt.timedelta(days=400))
+    result = await import_pending_actuals(session, base.legal_entity_id)
+    journals = await session.scalars(
+        select(Journal.period_start).where(Journal.id.in_(result.journal_ids))
+    )
+    assert sorted(journals) == [TODAY - dt.timedelta(days=40), TODAY]
+
+
+async def test_j2_never_appends_to_a_journal_that_is_not_draft(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)
+    await add_actuals(session, base, [Decimal(1)])
+    first = await import_pending_actuals(session, base.legal_entity_id)
+    await session.execute(update(Journal).values(status="processing"))
+    await add_actuals(session, base, [Decimal(2)])
+    second = await import_pending_actuals(session, base.legal_entity_id)
+    assert first.journal_ids.isdisjoint(second.journal_ids) and second.imported == 1
+
+
+async def test_j3_missing_rate_leaves_actual_pending_and_says_why(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)
+    (euro_actual,) = await add_actuals(session, base, [Decimal(7)], currency="EUR")
+    await add_actuals(session, base, [Decimal(8)])
+    result = await import_pending_actuals(session, base.legal_entity_id)
+    assert result.imported == 1
+    (missing,) = result.missing_rates
+    assert missing.actual_id == euro_actual
+    assert "EUR->USD" in missing.message and TODAY.isoformat() in missing.message
+    await add_rate(session, "USD", "EUR", "0.8", TODAY - dt.timedelta(days=1))
+    retried = await import_pending_actuals(session, base.legal_entity_id)
+    (line,) = [
+        line
+        for line in await _lines(session, base.legal_entity_id)
+        if line.actual_id == euro_actual
+    ]
+    assert retried.imported == 1 and line.exchange_rate == Decimal("1.250000")  # inverse of 0.8
+
+
+async def test_j3_accounting_date_moves_to_next_open_period(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)  # last month is on hold, this month open
+    await add_actuals(session, base, [Decimal(3)], date=LAST_MONTH)
+    await import_pending_actuals(session, base.legal_entity_id)
+    (line,) = await _lines(session, base.legal_entity_id)
+    assert line.date == LAST_MONTH and line.accounting_date == TODAY.replace(day=1)
+
+
+async def test_j5_posting_makes_balanced_vouchers_and_subledger(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)
+    await add_actuals(session, base, [Decimal("10.00"), Decimal("0"), Decimal("-4.25")])
+    (journal_id,) = (await import_pending_actuals(session, base.legal_entity_id)).journal_ids
+    result = await post_journal(session, journal_id, now=NOW)
+    await session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # run the L1 trigger now
+    assert (result.posted, result.failed) == (3, 0)
+    sums = (
+        await session.execute(
+            select(func.sum(VoucherLine.debit), func.sum(VoucherLine.credit), func.count()).where(
+                VoucherLine.legal_entity_id == base.legal_entity_id
+            )
+        )
+    ).one()
+    assert sums == (Decimal("14.2500"), Decimal("14.2500"), 4)  # zero line: no voucher (L2)
+    subledger = await session.scalar(select(func.count()).select_from(SubledgerTransaction))
+    vouchers = await session.scalar(select(func.count()).select_from(Voucher))
+    assert (subledger, vouchers) == (3, 2)
+    journal = await session.get(Journal, journal_id)
+    assert journal is not None and journal.status == "posted"
+
+
+async def test_j5_failing_lines_move_to_an_error_journal(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)
+    await _set_parameters(
+        session, base.legal_entity_id, move_to_next_open_period=False, journal_period_unit="all"
+    )
+    good, bad = (
+        await add_actuals(session, base, [Decimal(1)]),
+        await add_actuals(session, base, [Decimal(2)], date=LAST_MONTH),
+    )
+    (journal_id,) = (await import_pending_actuals(session, base.legal_entity_id)).journal_ids
+    result = await post_journal(session, journal_id, now=NOW)
+    assert (result.posted, result.failed) == (1, 1) and result.error_journal_id is not None
+    error_journal = await session.get(Journal, result.error_journal_id)
+    (error_line,) = await session.scalars(
+        select(JournalLine).where(JournalLine.journal_id == result.error_journal_id)
+    )
+    assert error_journal is not None and error_journal.status == "error"
+    assert error_journal.original_journal_id == journal_id
+    assert error_line.actual_id == bad[0] and error_line.status == "error"
+    assert "on_hold" in (error_line.error_text or "")
+
+
+async def test_j7_a_journal_is_posted_once(session: AsyncSession, world: World) -> None:
+    base = await staging(session, world)
+    await add_actuals(session, base, [Decimal(1)])
+    (journal_id,) = (await import_pending_actuals(session, base.legal_entity_id)).journal_ids
+    await post_journal(session, journal_id, now=NOW)
+    try:
+        await post_journal(session, journal_id, now=NOW)
+    except Exception as error:  # noqa: BLE001
+        assert "posted" in str(error)
+    else:
+        raise AssertionError("a posted journal was posted again")
+    assert await session.scalar(select(func.count()).select_from(Voucher)) == 1
