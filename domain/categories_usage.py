@@ -58,6 +58,8 @@ def project_category_users(pk: int) -> Users:
 
 async def refuse_if_used(session: AsyncSession, what: str, users: Users) -> None:
     """One statement counts every kind of user; any user makes the delete IN_USE."""
+    if not users:
+        return
     counts = (await session.execute(select(*users.values()))).one()
     used = [f"{count} {label}" for label, count in zip(users, counts, strict=True) if count]
     if used:
