@@ -1,0 +1,182 @@
+"""Status events (K3): one LISTEN connection per process, fanned out to in-process subscribers.
+
+PostgreSQL triggers (migration 0004) `pg_notify` on channel `projops_events` whenever a
+journal, a journal line or a job run is inserted or changes status. Every API instance holds
+one `EventListener`; each GraphQL subscription takes a `Subscription` (a bounded queue with a
+filter). Events are published at commit, so a subscriber never sees a rolled-back change.
+Events raised while the connection is down are lost: subscribers that must not miss a state
+re-read it after `EventListener.reconnects` grows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]  # ships no type information
+
+CHANNEL = "projops_events"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    table: str  # "journal", "journal_line" or "job_run"
+    id: int
+    status: str
+    legal_entity_id: int | None
+
+    @classmethod
+    def from_payload(cls, payload: str) -> Event | None:
+        """The event of a notification, or None when the payload is not one of ours."""
+        try:
+            data = json.loads(payload)
+            return cls(
+                table=str(data["table"]),
+                id=int(data["id"]),
+                status=str(data["status"]),
+                legal_entity_id=(
+                    None if data.get("legal_entity_id") is None else int(data["legal_entity_id"])
+                ),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+EventFilter = Callable[[Event], bool]
+
+
+def _accept_all(_: Event) -> bool:
+    return True
+
+
+class Subscription:
+    """One subscriber's queue. A slow subscriber loses its oldest events, never blocks others."""
+
+    def __init__(self, listener: EventListener, accept: EventFilter, maxsize: int) -> None:
+        self._listener = listener
+        self._accept = accept
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=maxsize)
+        self.dropped = 0
+
+    def offer(self, event: Event) -> None:
+        if not self._accept(event):
+            return
+        if self.queue.full():
+            self.queue.get_nowait()
+            self.dropped += 1
+        self.queue.put_nowait(event)
+
+    async def get(self) -> Event:
+        return await self.queue.get()
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        while True:
+            yield await self.queue.get()
+
+    def close(self) -> None:
+        self._listener.unsubscribe(self)
+
+    def __enter__(self) -> Subscription:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class EventListener:
+    """Owns the listening connection: connects, listens, checks health, reconnects on loss."""
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        channel: str = CHANNEL,
+        retry_delay: float = 1.0,
+        health_interval: float = 10.0,
+        queue_size: int = 1000,
+    ) -> None:
+        self._dsn = dsn
+        self._channel = channel
+        self._retry_delay = retry_delay
+        self._health_interval = health_interval
+        self._queue_size = queue_size
+        self._subscriptions: set[Subscription] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._listening = asyncio.Event()
+        # Times the connection was lost (or could not be made) and listening started over.
+        self.reconnects = 0
+
+    def subscribe(self, accept: EventFilter | None = None) -> Subscription:
+        subscription = Subscription(self, accept or _accept_all, self._queue_size)
+        self._subscriptions.add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        self._subscriptions.discard(subscription)
+
+    def publish(self, event: Event) -> None:
+        """Hand one event to every matching subscriber (also used for local events in tests)."""
+        for subscription in list(self._subscriptions):
+            subscription.offer(event)
+
+    async def start(self) -> None:
+        """Start listening; returns once the first LISTEN is in place (bound it with
+        `asyncio.timeout`: while the database is unreachable it keeps retrying)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="projops-event-listener")
+        await self._listening.wait()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self._listening.clear()
+
+    async def listening(self) -> None:
+        """Wait until the connection listens (again, after a loss)."""
+        await self._listening.wait()
+
+    def _on_notification(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        event = Event.from_payload(payload)
+        if event is None:
+            log.warning("ignored a malformed event payload: %r", payload)
+            return
+        self.publish(event)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._listen_until_lost()
+            except Exception as exc:  # any failure: log it, wait, listen again
+                log.warning("event listener connection lost: %r", exc)
+            self._listening.clear()
+            self.reconnects += 1
+            await asyncio.sleep(self._retry_delay)
+
+    async def _listen_until_lost(self) -> None:
+        connection: asyncpg.Connection = await asyncpg.connect(self._dsn)
+        lost = asyncio.Event()
+        connection.add_termination_listener(lambda _conn: lost.set())
+        try:
+            await connection.add_listener(self._channel, self._on_notification)
+            self._listening.set()
+            await self._watch(connection, lost)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(connection.close(), 2)
+
+    async def _watch(self, connection: asyncpg.Connection, lost: asyncio.Event) -> None:
+        # A ping catches a half-open TCP connection that would otherwise wait silently forever.
+        while not lost.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lost.wait(), self._health_interval)
+                return
+            await connection.fetchval("SELECT 1", timeout=self._health_interval)
