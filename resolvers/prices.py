@@ -1,0 +1,85 @@
+"""Resolvers for price lists and their lines (M4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from db.models.master_data import LegalEntity
+from db.models.prices import PriceContext, PriceList, PriceListLine
+from domain import prices_edit, prices_lines
+from domain.scope import in_callers_entities
+from resolvers.context import Context
+from resolvers.mutations import Outcome, run_mutation
+from resolvers.pagination import Page, keyset_page
+
+
+async def price_lists_page(
+    context: Context,
+    *,
+    legal_entity: str | None,
+    price_context: PriceContext | None,
+    first: int,
+    after: int | None,
+) -> Page[PriceList]:
+    statement = select(PriceList).where(
+        in_callers_entities(PriceList.legal_entity_id, context.actor)
+    )
+    if legal_entity is not None:
+        entity_id = select(LegalEntity.id).where(LegalEntity.code == legal_entity.upper())
+        statement = statement.where(PriceList.legal_entity_id == entity_id.scalar_subquery())
+    if price_context is not None:
+        statement = statement.where(PriceList.context == price_context)
+    return await keyset_page(context, statement, PriceList.id, first=first, after=after)
+
+
+async def lines_of(context: Context, price_list_id: int) -> list[PriceListLine]:
+    return await context.loaders.children(PriceListLine, "price_list_id").load(price_list_id)
+
+
+async def price_list(context: Context, price_list_id: int) -> PriceList | None:
+    return await context.loaders.by_id(PriceList).load(price_list_id)
+
+
+# `make` thunks decode global ids inside the mutation, so a bad id is a typed payload error.
+
+
+async def create_price_list(
+    context: Context, make: Callable[[], prices_edit.NewPriceList]
+) -> Outcome[PriceList]:
+    return await run_mutation(
+        context, lambda session, actor: prices_edit.create_price_list(session, actor, make())
+    )
+
+
+async def update_price_list(
+    context: Context, make: Callable[[], prices_edit.PriceListChanges]
+) -> Outcome[PriceList]:
+    return await run_mutation(
+        context, lambda session, actor: prices_edit.update_price_list(session, actor, make())
+    )
+
+
+async def add_price_list_line(
+    context: Context, make: Callable[[], prices_lines.NewPriceListLine]
+) -> Outcome[PriceListLine]:
+    return await run_mutation(
+        context, lambda session, actor: prices_lines.add_price_list_line(session, actor, make())
+    )
+
+
+async def update_price_list_line(
+    context: Context, make: Callable[[], prices_lines.PriceListLineChanges]
+) -> Outcome[PriceListLine]:
+    return await run_mutation(
+        context,
+        lambda session, actor: prices_lines.update_price_list_line(session, actor, make()),
+    )
+
+
+async def delete_price_list_line(context: Context, line_id: Callable[[], int]) -> Outcome[int]:
+    return await run_mutation(
+        context,
+        lambda session, actor: prices_lines.delete_price_list_line(session, actor, line_id()),
+    )

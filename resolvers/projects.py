@@ -1,0 +1,133 @@
+"""Resolvers for projects, their tasks and price lists, and the users that manage them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import ScalarSelect, any_, literal, select
+
+from db.models.master_data import AppUser, BillingType, LegalEntity, Project, Task, UserLegalEntity
+from db.models.prices import PriceList, ProjectPriceList
+from domain import projects, projects_price_lists, projects_tasks
+from domain.scope import in_callers_entities
+from resolvers.context import Context
+from resolvers.mutations import Outcome, run_mutation
+from resolvers.pagination import Page, keyset_page
+
+
+def _entity_id(code: str) -> ScalarSelect[int]:
+    return select(LegalEntity.id).where(LegalEntity.code == code.upper()).scalar_subquery()
+
+
+async def projects_page(
+    context: Context,
+    *,
+    legal_entity: str | None,
+    billing_type: BillingType | None,
+    manager_id: int | None,
+    first: int,
+    after: int | None,
+) -> Page[Project]:
+    statement = select(Project).where(in_callers_entities(Project.legal_entity_id, context.actor))
+    if legal_entity is not None:
+        statement = statement.where(Project.legal_entity_id == _entity_id(legal_entity))
+    if billing_type is not None:
+        statement = statement.where(Project.billing_type == billing_type)
+    if manager_id is not None:
+        statement = statement.where(Project.manager_user_id == manager_id)
+    return await keyset_page(context, statement, Project.id, first=first, after=after)
+
+
+async def project(context: Context, project_id: int) -> Project | None:
+    return await context.loaders.by_id(Project).load(project_id)
+
+
+async def users_page(
+    context: Context, *, legal_entity: str | None, role: str | None, first: int, after: int | None
+) -> Page[AppUser]:
+    """Users who work in at least one of the caller's legal entities (or in the one given)."""
+    memberships = select(UserLegalEntity.user_id).where(
+        in_callers_entities(UserLegalEntity.legal_entity_id, context.actor)
+    )
+    if legal_entity is not None:
+        memberships = memberships.where(UserLegalEntity.legal_entity_id == _entity_id(legal_entity))
+    statement = select(AppUser).where(AppUser.id.in_(memberships))
+    if role is not None:
+        statement = statement.where(literal(role) == any_(AppUser.roles))
+    return await keyset_page(context, statement, AppUser.id, first=first, after=after)
+
+
+async def tasks_of(context: Context, project_id: int) -> list[Task]:
+    return await context.loaders.children(Task, "project_id", "code").load(project_id)
+
+
+async def manager_of(context: Context, user_id: int) -> AppUser | None:
+    return await context.loaders.by_id(AppUser).load(user_id)
+
+
+async def legal_entity_of(context: Context, legal_entity_id: int) -> LegalEntity | None:
+    return await context.loaders.by_id(LegalEntity).load(legal_entity_id)
+
+
+async def price_lists_of(context: Context, project_id: int) -> list[PriceList]:
+    """Two batched statements for any number of projects: assignments, then the lists."""
+    loader = context.loaders.children(ProjectPriceList, "project_id", "price_list_id")
+    assignments = await loader.load(project_id)
+    lists = await context.loaders.by_id(PriceList).load_many(
+        [row.price_list_id for row in assignments]
+    )
+    return [row for row in lists if row is not None]
+
+
+# Mutations take a `make` thunk: decoding global ids inside the mutation turns a bad id
+# into a typed payload error instead of a request error.
+
+
+async def create_project(
+    context: Context, make: Callable[[], projects.NewProject]
+) -> Outcome[Project]:
+    return await run_mutation(
+        context, lambda session, actor: projects.create_project(session, actor, make())
+    )
+
+
+async def update_project(
+    context: Context, make: Callable[[], projects.ProjectChanges]
+) -> Outcome[Project]:
+    return await run_mutation(
+        context, lambda session, actor: projects.update_project(session, actor, make())
+    )
+
+
+async def create_task(
+    context: Context, make: Callable[[], projects_tasks.NewTask]
+) -> Outcome[Task]:
+    return await run_mutation(
+        context, lambda session, actor: projects_tasks.create_task(session, actor, make())
+    )
+
+
+async def update_task(
+    context: Context, make: Callable[[], projects_tasks.TaskChanges]
+) -> Outcome[Task]:
+    return await run_mutation(
+        context, lambda session, actor: projects_tasks.update_task(session, actor, make())
+    )
+
+
+async def delete_task(context: Context, task_id: Callable[[], int]) -> Outcome[int]:
+    return await run_mutation(
+        context, lambda session, actor: projects_tasks.delete_task(session, actor, task_id())
+    )
+
+
+async def assign_price_list(
+    context: Context, ids: Callable[[], tuple[int, int]], *, assign: bool
+) -> Outcome[Project]:
+    """`ids` gives (project id, price list id); `assign` False removes the assignment."""
+    operation = (
+        projects_price_lists.assign_price_list
+        if assign
+        else projects_price_lists.unassign_price_list
+    )
+    return await run_mutation(context, lambda session, actor: operation(session, actor, *ids()))

@@ -1,0 +1,48 @@
+"""Resolvers for unit groups and units (M3). Units are global: every signed-in user reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from db.models.master_data import Unit, UnitGroup
+from domain import units
+from resolvers.context import Context
+from resolvers.mutations import Outcome, run_mutation
+from resolvers.pagination import Page, keyset_page
+
+
+async def unit_groups_page(
+    context: Context, *, code: str | None, first: int, after: int | None
+) -> Page[UnitGroup]:
+    context.actor  # noqa: B018  (authentication is required to read anything)
+    statement = select(UnitGroup)
+    if code is not None:
+        statement = statement.where(UnitGroup.code == code)
+    return await keyset_page(context, statement, UnitGroup.id, first=first, after=after)
+
+
+async def units_of(context: Context, unit_group_id: int) -> list[Unit]:
+    return await context.loaders.children(Unit, "unit_group_id").load(unit_group_id)
+
+
+async def unit(context: Context, unit_id: int) -> Unit | None:
+    return await context.loaders.by_id(Unit).load(unit_id)
+
+
+async def unit_group(context: Context, unit_group_id: int) -> UnitGroup | None:
+    return await context.loaders.by_id(UnitGroup).load(unit_group_id)
+
+
+async def create_unit_group(context: Context, data: units.NewUnitGroup) -> Outcome[UnitGroup]:
+    return await run_mutation(
+        context, lambda session, actor: units.create_unit_group(session, actor, data)
+    )
+
+
+async def create_unit(context: Context, make: Callable[[], units.NewUnit]) -> Outcome[Unit]:
+    """`make` decodes the input inside the mutation, so a bad id is a typed error."""
+    return await run_mutation(
+        context, lambda session, actor: units.create_unit(session, actor, make())
+    )
