@@ -11,8 +11,10 @@ import argparse
 import asyncio
 import contextlib
 import importlib
+import signal
 import sys
 from collections.abc import Awaitable, Callable
+from types import FrameType
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -74,6 +76,13 @@ def _print_banner(settings: Settings) -> None:
     print("\n".join(lines), flush=True)
 
 
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    """uvicorn re-raises SIGTERM after its graceful shutdown. Python's default action would
+    kill the process without running the atexit hooks, and one of them stops the embedded
+    PostgreSQL; exiting through SystemExit runs them."""
+    raise SystemExit(128 + signum)
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -82,8 +91,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     migrate(settings)
     load_demo(settings)
     _print_banner(settings)
-    # The app's lifespan starts the in-process job worker when settings.run_worker is true.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        # The app's lifespan starts the in-process job worker when settings.run_worker is true.
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    except KeyboardInterrupt:  # Ctrl-C, re-raised by uvicorn once it has shut down
+        return 130
     return 0
 
 
