@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import structlog
@@ -23,6 +23,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from config import Settings, get_settings
 from db.migrate import current_revision, head_revision
 from db.session import make_engine, make_session_factory
+from jobs.app import open_jobs
+from jobs.worker import in_process_worker
 from observability import DB_POOL_CHECKED_OUT, DB_POOL_SIZE, configure_logging, log
 from resolvers.auth import AuthenticationError, actor_from_header
 from resolvers.context import Context
@@ -111,6 +113,15 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+def job_runner(settings: Settings, engine: AsyncEngine) -> AbstractAsyncContextManager[Any]:
+    """Mutations defer jobs, so the job runner opens with the API (on the API's database);
+    with `settings.run_worker` it also works the queues in this process."""
+    url = engine.url.render_as_string(hide_password=False)
+    if settings.run_worker:
+        return in_process_worker(settings, url=url)
+    return open_jobs(settings, url=url)
+
+
 def create_app(
     settings: Settings | None = None,
     engine: AsyncEngine | None = None,
@@ -128,8 +139,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         for hook in lifespan_hooks or []:
             await hook(app)
-        log.info("api_started")
-        yield
+        async with job_runner(settings, engine):
+            log.info("api_started")
+            yield
         await engine.dispose()
 
     app = Starlette(

@@ -1,0 +1,111 @@
+"""The automatic approval process (E5): posted project expenses become actuals.
+
+A procrastinate periodic task, also deferred right after a report is posted. Each expense is
+its own short transaction, so a worker killed mid-run loses at most the expense it was on, and
+that one is simply done by the next run (K2). Exactly one cost and at most one sales actual per
+expense however many runs overlap: see domain/actuals_from_expenses.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import procrastinate
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models.jobs import JobRun
+from domain.actors import Actor
+from domain.actuals_from_expenses import create_expense_actuals, pending_expense_ids
+from domain.errors import DomainError
+from jobs.app import app
+from jobs.deferral import defer_with_run
+from jobs.runs import RunHandle, job_run_task
+
+TASK_NAME = "expenses.automatic_approval"
+# Expenses one run takes on; the rest wait for the next run (every few minutes).
+BATCH_SIZE = 1000
+
+
+@dataclass
+class ApprovalOutcome:
+    processed: list[int] = field(default_factory=list)  # expenses whose actuals this run made
+    failed: list[int] = field(default_factory=list)  # left for a later run, each logged
+    skipped: list[int] = field(default_factory=list)  # another run had them
+
+
+async def _one(
+    sessions: async_sessionmaker[AsyncSession],
+    expense_id: int,
+    now: dt.datetime,
+    outcome: ApprovalOutcome,
+    run: RunHandle | None,
+) -> None:
+    try:
+        async with sessions.begin() as session:
+            made = await create_expense_actuals(session, expense_id, now)
+    except DomainError as error:
+        # Rolled back: no actual of this expense exists, and the next run tries again.
+        outcome.failed.append(expense_id)
+        if run is not None:
+            await run.error(
+                f"Project expense {expense_id} has no actuals yet: {error.message}",
+                entity_type="project_expense",
+                entity_id=expense_id,
+            )
+        return
+    if made is None:
+        outcome.skipped.append(expense_id)
+        return
+    outcome.processed.append(expense_id)
+    if made.pricing_warning and run is not None:
+        await run.warning(
+            f"Project expense {expense_id}: {made.pricing_warning}",
+            entity_type="project_expense",
+            entity_id=expense_id,
+        )
+
+
+async def approve_expenses(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    now: dt.datetime,
+    run: RunHandle | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ApprovalOutcome:
+    """The body of the task: every pending project expense, each in its own transaction."""
+    async with sessions() as session:
+        expense_ids = await pending_expense_ids(session, batch_size)
+    outcome = ApprovalOutcome()
+    if run is not None:
+        await run.progress(0, total=len(expense_ids))
+    for done, expense_id in enumerate(expense_ids, start=1):
+        await _one(sessions, expense_id, now, outcome, run)
+        if run is not None:
+            await run.progress(done)
+    return outcome
+
+
+@app.periodic(cron="*/5 * * * *", periodic_id="every_five_minutes")
+@app.task(
+    name=TASK_NAME,
+    pass_context=True,
+    retry=procrastinate.RetryStrategy(max_attempts=3, wait=30),
+)
+@job_run_task
+async def automatic_approval(run: RunHandle) -> int:
+    outcome = await approve_expenses(run.sessions, now=run.now, run=run)
+    return len(outcome.processed)
+
+
+async def defer_automatic_approval(
+    session: AsyncSession, actor: Actor, legal_entity_id: int
+) -> JobRun:
+    """A queued run right after a posting (the caller's transaction commits it). The task
+    works on every pending expense; the legal entity only says whose run it is."""
+    return await defer_with_run(
+        session,
+        automatic_approval,
+        legal_entity_id=legal_entity_id,
+        requested_by_user_id=actor.user_id,
+    )
