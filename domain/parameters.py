@@ -96,7 +96,7 @@ async def _check_references(
                 in_callers_entities(model.legal_entity_id, actor),
             )
         )
-        owner = dict(rows.tuples().all())
+        owner: dict[int, int] = {pk: entity_id for pk, entity_id in rows}
         for column, pk in columns.items():
             what, name = model.__name__, input_field(column)
             if pk not in owner:
@@ -167,4 +167,4 @@ async def line_properties(session: AsyncSession, legal_entity_id: int) -> dict[s
             LinePropertyMapping.legal_entity_id == legal_entity_id
         )
     )
-    return dict(rows.tuples().all())
+    return {billing_type: line_property for billing_type, line_property in rows}
