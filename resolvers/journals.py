@@ -1,0 +1,116 @@
+"""Resolvers for the integration journal: queries, line editing and status repairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from db.models.journals import Journal, JournalLine, JournalLineDimension
+from db.models.ledger import Voucher
+from db.models.master_data import LegalEntity
+from domain import journals, journals_status
+from domain.scope import in_callers_entities
+from resolvers.context import Context
+from resolvers.mutations import Outcome, run_mutation
+from resolvers.pagination import Page, keyset_page
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    legal_entity: str | None = None
+    status: str | None = None
+    period_start: dt.date | None = None
+    number: str | None = None
+    original_journal_number: str | None = None
+
+
+async def journals_page(
+    context: Context, *, first: int, after: int | None, where: JournalFilter
+) -> Page[Journal]:
+    statement = select(Journal).where(in_callers_entities(Journal.legal_entity_id, context.actor))
+    if where.legal_entity is not None:
+        entity = select(LegalEntity.id).where(LegalEntity.code == where.legal_entity.upper())
+        statement = statement.where(Journal.legal_entity_id.in_(entity))
+    if where.status is not None:
+        statement = statement.where(Journal.status == where.status)
+    if where.period_start is not None:
+        statement = statement.where(Journal.period_start == where.period_start)
+    if where.number is not None:
+        statement = statement.where(Journal.number == where.number)
+    if where.original_journal_number is not None:
+        original = aliased(Journal)
+        statement = statement.where(
+            Journal.original_journal_id.in_(
+                select(original.id).where(original.number == where.original_journal_number)
+            )
+        )
+    return await keyset_page(context, statement, Journal.id, first=first, after=after)
+
+
+async def edit_line(context: Context, edit: journals.LineEdit) -> Outcome[JournalLine]:
+    return await run_mutation(
+        context, lambda session, actor: journals.edit_line(session, actor, edit)
+    )
+
+
+async def delete_line(context: Context, line_id: int) -> Outcome[int]:
+    return await run_mutation(
+        context, lambda session, actor: journals.delete_line(session, actor, line_id)
+    )
+
+
+async def delete_journal(context: Context, journal_id: int) -> Outcome[int]:
+    return await run_mutation(
+        context, lambda session, actor: journals.delete_journal(session, actor, journal_id)
+    )
+
+
+async def update_line_to_draft(context: Context, line_id: int) -> Outcome[JournalLine]:
+    return await run_mutation(
+        context,
+        lambda session, actor: journals_status.update_line_to_draft(session, actor, line_id),
+    )
+
+
+async def update_journal_to_draft(context: Context, journal_id: int) -> Outcome[Journal]:
+    return await run_mutation(
+        context,
+        lambda session, actor: journals_status.update_journal_to_draft(session, actor, journal_id),
+    )
+
+
+async def reset_processing_line(
+    context: Context, line_id: int, *, no_posting_running: bool, reason: str | None
+) -> Outcome[JournalLine]:
+    now = dt.datetime.now(dt.UTC)
+    return await run_mutation(
+        context,
+        lambda session, actor: journals_status.reset_processing_line(
+            session, actor, line_id, now=now, no_posting_running=no_posting_running, reason=reason
+        ),
+    )
+
+
+async def lines_of(context: Context, journal_id: int) -> list[JournalLine]:
+    return await context.loaders.children(JournalLine, "journal_id").load(journal_id)
+
+
+async def dimensions_of(context: Context, line_id: int) -> list[JournalLineDimension]:
+    return await context.loaders.children(JournalLineDimension, "journal_line_id").load(line_id)
+
+
+async def voucher_of_line(context: Context, line_id: int) -> Voucher | None:
+    vouchers = await context.loaders.children(Voucher, "journal_line_id").load(line_id)
+    return vouchers[0] if vouchers else None
+
+
+async def journal_by_id(context: Context, journal_id: int) -> Journal | None:
+    return await context.loaders.by_id(Journal).load(journal_id)
+
+
+async def entity_code(context: Context, legal_entity_id: int) -> str:
+    entity = await context.loaders.by_id(LegalEntity).load(legal_entity_id)
+    return entity.code if entity is not None else ""

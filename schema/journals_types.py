@@ -1,0 +1,123 @@
+"""GraphQL object types of the integration journal (J2-J6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+from db.models import journals as models
+from resolvers import journals as resolvers
+from resolvers.context import Info
+from schema.node import register_node
+from schema.relay import Node
+
+JournalStatus = strawberry.enum(models.JournalStatus, name="JournalStatus")
+JournalLineStatus = strawberry.enum(models.LineStatus, name="JournalLineStatus")
+
+
+@strawberry.type(description="A share of a line for one financial dimension value (J4).")
+class DimensionShare:
+    dimension: str
+    value: str
+    share_percent: Decimal
+
+
+@strawberry.type(description="An integration journal header (J2, J6).")
+class Journal(Node):
+    number: str
+    status: JournalStatus  # type: ignore[valid-type]
+    period_unit: str
+    period_start: dt.date | None
+    line_count: int
+    processing_since: dt.datetime | None
+    posted_at: dt.datetime | None
+    created_at: dt.datetime
+    legal_entity_pk: strawberry.Private[int]
+    original_journal_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.Journal) -> Journal:
+        return cls(
+            pk=row.id,
+            number=row.number,
+            status=models.JournalStatus(row.status),
+            period_unit=row.period_unit,
+            period_start=row.period_start,
+            line_count=row.line_count,
+            processing_since=row.processing_since,
+            posted_at=row.posted_at,
+            created_at=row.created_at,
+            legal_entity_pk=row.legal_entity_id,
+            original_journal_pk=row.original_journal_id,
+        )
+
+    @strawberry.field
+    async def legal_entity(self, info: Info) -> str:
+        return await resolvers.entity_code(info.context, self.legal_entity_pk)
+
+    @strawberry.field(description="The journal whose failing lines were moved here (J5).")
+    async def original_journal(self, info: Info) -> Journal | None:
+        if self.original_journal_pk is None:
+            return None
+        row = await resolvers.journal_by_id(info.context, self.original_journal_pk)
+        return Journal.from_row(row) if row is not None else None
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[JournalLine]:
+        rows = await resolvers.lines_of(info.context, self.pk)
+        return [JournalLine.from_row(row) for row in rows]
+
+
+@strawberry.type(description="One actual on its way to the ledger (J3-J6).")
+class JournalLine(Node):
+    status: JournalLineStatus  # type: ignore[valid-type]
+    date: dt.date
+    accounting_date: dt.date
+    voucher_number: str
+    exchange_rate: Decimal
+    line_property: str | None
+    billing_sales_tax_group: str | None
+    billing_item_sales_tax_group: str | None
+    error_text: str | None
+    processing_since: dt.datetime | None
+    posted_at: dt.datetime | None
+    journal_pk: strawberry.Private[int]
+    actual_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.JournalLine) -> JournalLine:
+        return cls(
+            pk=row.id,
+            status=models.LineStatus(row.status),
+            date=row.date,
+            accounting_date=row.accounting_date,
+            voucher_number=row.voucher_number,
+            exchange_rate=row.exchange_rate,
+            line_property=row.line_property,
+            billing_sales_tax_group=row.billing_sales_tax_group,
+            billing_item_sales_tax_group=row.billing_item_sales_tax_group,
+            error_text=row.error_text,
+            processing_since=row.processing_since,
+            posted_at=row.posted_at,
+            journal_pk=row.journal_id,
+            actual_pk=row.actual_id,
+        )
+
+    @strawberry.field
+    async def journal(self, info: Info) -> Journal | None:
+        row = await resolvers.journal_by_id(info.context, self.journal_pk)
+        return Journal.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Financial dimension distribution; empty when not set.")
+    async def dimensions(self, info: Info) -> list[DimensionShare]:
+        rows = await resolvers.dimensions_of(info.context, self.pk)
+        return [
+            DimensionShare(dimension=r.dimension, value=r.value, share_percent=r.share_percent)
+            for r in rows
+        ]
+
+
+register_node("Journal", models.Journal, Journal.from_row)
+register_node("JournalLine", models.JournalLine, JournalLine.from_row)
