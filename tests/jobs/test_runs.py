@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Any
 
 import procrastinate
 
@@ -12,20 +13,18 @@ from jobs.deferral import defer_with_run
 from jobs.demo_tasks import count_to
 from jobs.recovery import TASK_NAME as RECOVERY_TASK
 from jobs.recovery import recover_stalled
-from tests.support.jobs import (  # noqa: F401  (fixtures)
+from tests.support.jobs import (
     Sessions,
-    committed,
     drain,
     eventually,
     job_state,
-    jobs_app,
     log_of,
     run_row,
     runs_of,
 )
 
 
-async def _defer_count(sessions: Sessions, **arguments: object) -> int:
+async def _defer_count(sessions: Sessions, **arguments: Any) -> int:
     async with sessions() as session:
         run = await defer_with_run(session, count_to, **arguments)
         await session.commit()

@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import IO, Any
 
 import procrastinate
 import pytest
@@ -89,26 +89,27 @@ async def job_state(sessions: Sessions, job_id: int) -> tuple[str, int]:
     return str(row[0]), int(row[1])
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 20.0) -> Any:
-    """Poll `check` until it returns a truthy value (that value), or fail after `timeout`."""
-    deadline = asyncio.get_running_loop().time() + timeout
+async def eventually(check: Callable[[], Awaitable[Any]], *, within: float = 20.0) -> Any:
+    """Poll `check` until it returns a truthy value (that value), or fail after `within` s."""
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         value = await check()
         if value:
             return value
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
+            raise AssertionError(f"condition not met within {within} s")
         await asyncio.sleep(0.1)
 
 
-def start_worker_process(database_url: str, *, heartbeat: float = 0.5) -> subprocess.Popen[bytes]:
+def start_worker_process(
+    database_url: str, *, heartbeat: float = 0.5, stderr: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
     """`python -m jobs.worker` on the scratch database, as a real separate process."""
     env = {**os.environ, "DATABASE_URL": database_url, "ENV": "test"}
     return subprocess.Popen(
-        [sys.executable, "-m", "jobs.worker", "--concurrency", "1"]
-        + ["--heartbeat-interval", str(heartbeat)],
+        [sys.executable, "-m", "jobs.worker", "--heartbeat-interval", str(heartbeat)],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=stderr if stderr is not None else subprocess.DEVNULL,
     )
