@@ -101,7 +101,7 @@ async def test_j2_groups_by_period_unit(session: AsyncSession, world: World) -> 
     journals = await session.scalars(
         select(Journal.period_start).where(Journal.id.in_(result.journal_ids))
     )
-    assert sorted(journals) == [TODAY - dt.timedelta(days=40), TODAY]
+    assert sorted(start for start in journals if start) == [TODAY - dt.timedelta(days=40), TODAY]
 
 
 async def test_j2_never_appends_to_a_journal_that_is_not_draft(

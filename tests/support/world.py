@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config import Settings
@@ -103,7 +103,7 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
         "DEPM": await _company(session, bootstrap, "DEPM", "EUR"),
     }
     await session.execute(
-        UserLegalEntity.__table__.delete().where(UserLegalEntity.user_id == users["admin"].id)
+        delete(UserLegalEntity).where(UserLegalEntity.user_id == users["admin"].id)
     )
     for name, codes in USER_ENTITIES.items():
         for code in codes:
