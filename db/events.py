@@ -21,6 +21,7 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]  # ships no type information
 
 CHANNEL = "projops_events"
+APPLICATION_NAME = "projops-events"
 log = logging.getLogger(__name__)
 
 
@@ -162,7 +163,10 @@ class EventListener:
             await asyncio.sleep(self._retry_delay)
 
     async def _listen_until_lost(self) -> None:
-        connection: asyncpg.Connection = await asyncpg.connect(self._dsn)
+        # The application name lets an operator (or a test) find this connection.
+        connection: asyncpg.Connection = await asyncpg.connect(
+            self._dsn, server_settings={"application_name": APPLICATION_NAME}
+        )
         lost = asyncio.Event()
         connection.add_termination_listener(lambda _conn: lost.set())
         try:

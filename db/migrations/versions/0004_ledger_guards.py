@@ -199,7 +199,21 @@ END $$;
 """
 
 
+# 0001 declares this foreign key with use_alter, which op.create_table leaves out (the cycle
+# unit_group <-> unit); the models expect it, so it is added here, after both tables exist.
+UNIT_GROUP_BASE_UNIT_FK = "fk_unit_group_base_unit_id_unit"
+
+
 def upgrade() -> None:
+    op.create_foreign_key(
+        UNIT_GROUP_BASE_UNIT_FK,
+        "unit_group",
+        "unit",
+        ["base_unit_id"],
+        ["id"],
+        deferrable=True,
+        initially="DEFERRED",
+    )
     op.execute(VOUCHER_BALANCED)
     op.execute(POSTED_IMMUTABLE)
     op.execute(_immutable_triggers())
@@ -229,3 +243,4 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER voucher_has_lines ON voucher")
     op.execute("DROP TRIGGER voucher_line_balanced ON voucher_line")
     op.execute("DROP FUNCTION ledger_voucher_balanced()")
+    op.drop_constraint(UNIT_GROUP_BASE_UNIT_FK, "unit_group", type_="foreignkey")
