@@ -1,0 +1,207 @@
+"""Project, task and user queries, inputs and mutations; object types are in projects_types."""
+
+from __future__ import annotations
+
+import strawberry
+
+from db.models import master_data as models
+from domain import projects as domain
+from domain import projects_tasks as tasks_domain
+from domain.errors import DomainError
+from resolvers import projects as resolvers
+from resolvers.context import Info
+from schema.errors import UserError
+from schema.pages import after_key, to_connection
+from schema.projects_types import BillingType, Project, Task, User
+from schema.relay import Connection, decode_id
+
+
+@strawberry.input
+class CreateProjectInput:
+    legal_entity: str
+    code: str
+    name: str
+    manager_id: strawberry.ID = strawberry.field(description="A User of that legal entity.")
+    billing_type: BillingType  # type: ignore[valid-type]
+    currency_code: str | None = strawberry.field(
+        default=None, description="Defaults to the legal entity's currency."
+    )
+
+    def to_domain(self) -> domain.NewProject:
+        return domain.NewProject(
+            legal_entity_code=self.legal_entity,
+            code=self.code,
+            name=self.name,
+            manager_user_id=decode_id(self.manager_id, "User", "managerId"),
+            billing_type=models.BillingType(self.billing_type),
+            currency_code=self.currency_code,
+        )
+
+
+@strawberry.input(description="Omitted fields stay as they are.")
+class UpdateProjectInput:
+    id: strawberry.ID
+    code: str | None = None
+    name: str | None = None
+    manager_id: strawberry.ID | None = None
+    billing_type: BillingType | None = None  # type: ignore[valid-type]
+
+    def to_domain(self) -> domain.ProjectChanges:
+        return domain.ProjectChanges(
+            project_id=decode_id(self.id, "Project"),
+            code=self.code,
+            name=self.name,
+            manager_user_id=decode_id(self.manager_id, "User", "managerId")
+            if self.manager_id
+            else None,
+            billing_type=models.BillingType(self.billing_type) if self.billing_type else None,
+        )
+
+
+@strawberry.input
+class CreateTaskInput:
+    project_id: strawberry.ID
+    code: str
+    name: str
+
+    def to_domain(self) -> tasks_domain.NewTask:
+        project_id = decode_id(self.project_id, "Project", "projectId")
+        return tasks_domain.NewTask(project_id=project_id, code=self.code, name=self.name)
+
+
+@strawberry.input(description="Omitted fields stay as they are.")
+class UpdateTaskInput:
+    id: strawberry.ID
+    code: str | None = None
+    name: str | None = None
+
+    def to_domain(self) -> tasks_domain.TaskChanges:
+        task_id = decode_id(self.id, "Task")
+        return tasks_domain.TaskChanges(task_id=task_id, code=self.code, name=self.name)
+
+
+@strawberry.input
+class ProjectPriceListInput:
+    project_id: strawberry.ID
+    price_list_id: strawberry.ID
+
+    def to_domain(self) -> tuple[int, int]:
+        return (
+            decode_id(self.project_id, "Project", "projectId"),
+            decode_id(self.price_list_id, "PriceList", "priceListId"),
+        )
+
+
+@strawberry.type
+class ProjectPayload:
+    project: Project | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class TaskPayload:
+    task: Task | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class DeleteTaskPayload:
+    deleted_id: strawberry.ID | None
+    errors: list[UserError]
+
+
+def _errors(outcome_errors: list[DomainError]) -> list[UserError]:
+    return [UserError.from_domain(error) for error in outcome_errors]
+
+
+def _project(row: models.Project | None) -> Project | None:
+    return Project.from_row(row) if row is not None else None
+
+
+def _task(row: models.Task | None) -> Task | None:
+    return Task.from_row(row) if row is not None else None
+
+
+@strawberry.type
+class ProjectsQuery:
+    @strawberry.field(description="Projects of your legal entities.")
+    async def projects(
+        self,
+        info: Info,
+        legal_entity: str | None = None,
+        billing_type: BillingType | None = None,  # type: ignore[valid-type]
+        manager_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Project]:
+        page = await resolvers.projects_page(
+            info.context,
+            legal_entity=legal_entity,
+            billing_type=models.BillingType(billing_type) if billing_type else None,
+            manager_id=decode_id(manager_id, "User", "managerId") if manager_id else None,
+            first=first,
+            after=after_key(after),
+        )
+        return to_connection(page.map(Project.from_row))
+
+    @strawberry.field(description="A project of yours; null when it is not.")
+    async def project(self, info: Info, id: strawberry.ID) -> Project | None:
+        return _project(await resolvers.project(info.context, decode_id(id, "Project")))
+
+    @strawberry.field(description="Users of your legal entities, e.g. to pick a manager.")
+    async def users(
+        self,
+        info: Info,
+        legal_entity: str | None = None,
+        role: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[User]:
+        page = await resolvers.users_page(
+            info.context, legal_entity=legal_entity, role=role, first=first, after=after_key(after)
+        )
+        return to_connection(page.map(User.from_row))
+
+
+@strawberry.type
+class ProjectsMutation:
+    @strawberry.mutation(description="Accountant: a project of a legal entity.")
+    async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
+        outcome = await resolvers.create_project(info.context, input.to_domain)
+        return ProjectPayload(project=_project(outcome.value), errors=_errors(outcome.errors))
+
+    @strawberry.mutation(description="Accountant: rename, recode, change manager or billing.")
+    async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
+        outcome = await resolvers.update_project(info.context, input.to_domain)
+        return ProjectPayload(project=_project(outcome.value), errors=_errors(outcome.errors))
+
+    @strawberry.mutation(description="Accountant: a task of a project.")
+    async def create_task(self, info: Info, input: CreateTaskInput) -> TaskPayload:
+        outcome = await resolvers.create_task(info.context, input.to_domain)
+        return TaskPayload(task=_task(outcome.value), errors=_errors(outcome.errors))
+
+    @strawberry.mutation(description="Accountant: rename or recode a task.")
+    async def update_task(self, info: Info, input: UpdateTaskInput) -> TaskPayload:
+        outcome = await resolvers.update_task(info.context, input.to_domain)
+        return TaskPayload(task=_task(outcome.value), errors=_errors(outcome.errors))
+
+    @strawberry.mutation(description="Accountant: remove a task no expense or actual uses.")
+    async def delete_task(self, info: Info, id: strawberry.ID) -> DeleteTaskPayload:
+        outcome = await resolvers.delete_task(info.context, lambda: decode_id(id, "Task"))
+        return DeleteTaskPayload(
+            deleted_id=id if outcome.value is not None else None, errors=_errors(outcome.errors)
+        )
+
+    @strawberry.mutation(description="Accountant: a price list of the project's legal entity.")
+    async def assign_project_price_list(
+        self, info: Info, input: ProjectPriceListInput
+    ) -> ProjectPayload:
+        outcome = await resolvers.assign_price_list(info.context, input.to_domain, assign=True)
+        return ProjectPayload(project=_project(outcome.value), errors=_errors(outcome.errors))
+
+    @strawberry.mutation(description="Accountant: take a price list off the project.")
+    async def unassign_project_price_list(
+        self, info: Info, input: ProjectPriceListInput
+    ) -> ProjectPayload:
+        outcome = await resolvers.assign_price_list(info.context, input.to_domain, assign=False)
+        return ProjectPayload(project=_project(outcome.value), errors=_errors(outcome.errors))

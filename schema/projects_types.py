@@ -1,0 +1,88 @@
+"""GraphQL object types of users, projects and tasks, each a Node usable with `node(id:)`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from db.models import master_data as models
+from resolvers import projects as resolvers
+from resolvers.context import Info
+from schema.master_data import LegalEntity
+from schema.node import register_node
+from schema.prices_types import PriceList
+from schema.relay import Node
+
+BillingType = strawberry.enum(models.BillingType, name="BillingType")
+
+
+@strawberry.type(description="A person who signs in; works in one or more legal entities.")
+class User(Node):
+    email: str
+    name: str
+    roles: list[str]
+
+    @classmethod
+    def from_row(cls, row: models.AppUser) -> User:
+        return cls(pk=row.id, email=row.email, name=row.name, roles=sorted(row.roles))
+
+
+@strawberry.type(description="A task of one project, in the project's legal entity (M1).")
+class Task(Node):
+    code: str
+    name: str
+    project_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Task) -> Task:
+        return cls(pk=row.id, code=row.code, name=row.name, project_pk=row.project_id)
+
+    @strawberry.field
+    async def project(self, info: Info) -> Project | None:
+        row = await resolvers.project(info.context, self.project_pk)
+        return Project.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="A project of one legal entity, with its manager and tasks.")
+class Project(Node):
+    code: str
+    name: str
+    billing_type: BillingType  # type: ignore[valid-type]
+    currency_code: str
+    legal_entity_pk: strawberry.Private[int]
+    manager_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Project) -> Project:
+        return cls(
+            pk=row.id,
+            code=row.code,
+            name=row.name,
+            billing_type=models.BillingType(row.billing_type),
+            currency_code=row.currency_code,
+            legal_entity_pk=row.legal_entity_id,
+            manager_pk=row.manager_user_id,
+        )
+
+    @strawberry.field
+    async def legal_entity(self, info: Info) -> LegalEntity | None:
+        row = await resolvers.legal_entity_of(info.context, self.legal_entity_pk)
+        return LegalEntity.from_row(row) if row is not None else None
+
+    @strawberry.field
+    async def manager(self, info: Info) -> User | None:
+        row = await resolvers.manager_of(info.context, self.manager_pk)
+        return User.from_row(row) if row is not None else None
+
+    @strawberry.field(description="In code order.")
+    async def tasks(self, info: Info) -> list[Task]:
+        return [Task.from_row(row) for row in await resolvers.tasks_of(info.context, self.pk)]
+
+    @strawberry.field(description="Assigned lists; they win over the legal entity's defaults.")
+    async def price_lists(self, info: Info) -> list[PriceList]:
+        rows = await resolvers.price_lists_of(info.context, self.pk)
+        return [PriceList.from_row(row) for row in rows]
+
+
+register_node("User", models.AppUser, User.from_row)
+register_node("Project", models.Project, Project.from_row)
+register_node("Task", models.Task, Task.from_row)

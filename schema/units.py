@@ -1,0 +1,140 @@
+"""GraphQL types for unit groups and units (M3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from db.models import master_data as models
+from domain import units as domain
+from resolvers import units as resolvers
+from resolvers.context import Info
+from schema.errors import UserError
+from schema.node import register_node
+from schema.pages import after_key, to_connection
+from schema.relay import Connection, Node, decode_id
+
+
+@strawberry.type(description="A unit with its factor to the group's base unit (Week = 7 Day).")
+class Unit(Node):
+    code: str
+    name: str
+    factor: Decimal
+    unit_group_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Unit) -> Unit:
+        return cls(
+            pk=row.id,
+            code=row.code,
+            name=row.name,
+            factor=row.factor,
+            unit_group_pk=row.unit_group_id,
+        )
+
+    @strawberry.field
+    async def unit_group(self, info: Info) -> UnitGroup | None:
+        row = await resolvers.unit_group(info.context, self.unit_group_pk)
+        return UnitGroup.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="Units that convert into each other; global to every company.")
+class UnitGroup(Node):
+    code: str
+    name: str
+    base_unit_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.UnitGroup) -> UnitGroup:
+        return cls(pk=row.id, code=row.code, name=row.name, base_unit_pk=row.base_unit_id)
+
+    @strawberry.field
+    async def base_unit(self, info: Info) -> Unit | None:
+        if self.base_unit_pk is None:
+            return None
+        row = await resolvers.unit(info.context, self.base_unit_pk)
+        return Unit.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Every unit of the group, the base unit included.")
+    async def units(self, info: Info) -> list[Unit]:
+        return [Unit.from_row(row) for row in await resolvers.units_of(info.context, self.pk)]
+
+
+register_node("Unit", models.Unit, Unit.from_row)
+register_node("UnitGroup", models.UnitGroup, UnitGroup.from_row)
+
+
+@strawberry.input(description="A group and its base unit (factor 1), created together.")
+class CreateUnitGroupInput:
+    code: str
+    name: str
+    base_unit_code: str
+    base_unit_name: str
+
+    def to_domain(self) -> domain.NewUnitGroup:
+        return domain.NewUnitGroup(
+            code=self.code,
+            name=self.name,
+            base_unit_code=self.base_unit_code,
+            base_unit_name=self.base_unit_name,
+        )
+
+
+@strawberry.input
+class CreateUnitInput:
+    unit_group_id: strawberry.ID
+    code: str
+    name: str
+    factor: Decimal = strawberry.field(description="How many base units one of this unit is.")
+
+    def to_domain(self) -> domain.NewUnit:
+        return domain.NewUnit(
+            unit_group_id=decode_id(self.unit_group_id, "UnitGroup", "unitGroupId"),
+            code=self.code,
+            name=self.name,
+            factor=self.factor,
+        )
+
+
+@strawberry.type
+class UnitGroupPayload:
+    unit_group: UnitGroup | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class UnitPayload:
+    unit: Unit | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class UnitsQuery:
+    @strawberry.field(description="Unit groups with their units.")
+    async def unit_groups(
+        self, info: Info, first: int = 50, after: str | None = None, code: str | None = None
+    ) -> Connection[UnitGroup]:
+        page = await resolvers.unit_groups_page(
+            info.context, code=code, first=first, after=after_key(after)
+        )
+        return to_connection(page.map(UnitGroup.from_row))
+
+
+@strawberry.type
+class UnitsMutation:
+    @strawberry.mutation(description="Admin: a unit group with its base unit.")
+    async def create_unit_group(self, info: Info, input: CreateUnitGroupInput) -> UnitGroupPayload:
+        outcome = await resolvers.create_unit_group(info.context, input.to_domain())
+        return UnitGroupPayload(
+            unit_group=UnitGroup.from_row(outcome.value) if outcome.value else None,
+            errors=[UserError.from_domain(error) for error in outcome.errors],
+        )
+
+    @strawberry.mutation(description="Admin: a unit of a group with its factor to the base.")
+    async def create_unit(self, info: Info, input: CreateUnitInput) -> UnitPayload:
+        outcome = await resolvers.create_unit(info.context, input.to_domain)
+        return UnitPayload(
+            unit=Unit.from_row(outcome.value) if outcome.value else None,
+            errors=[UserError.from_domain(error) for error in outcome.errors],
+        )
