@@ -20,18 +20,38 @@ from schema.categories import CategoriesMutation, CategoriesQuery
 from schema.ledger import LedgerMutation, LedgerQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
 from schema.parameters import ParametersMutation, ParametersQuery
+from schema.prices import PricesMutation, PricesQuery
+from schema.projects import ProjectsMutation, ProjectsQuery
 from schema.rates import RatesMutation, RatesQuery
 from schema.root import RootQuery
+from schema.units import UnitsMutation, UnitsQuery
 
 
 @strawberry.type
-class Query(RootQuery, MasterDataQuery, ParametersQuery, LedgerQuery, RatesQuery, CategoriesQuery):
+class Query(
+    RootQuery,
+    MasterDataQuery,
+    ParametersQuery,
+    LedgerQuery,
+    RatesQuery,
+    CategoriesQuery,
+    ProjectsQuery,
+    UnitsQuery,
+    PricesQuery,
+):
     pass
 
 
 @strawberry.type
 class Mutation(
-    MasterDataMutation, ParametersMutation, LedgerMutation, RatesMutation, CategoriesMutation
+    MasterDataMutation,
+    ParametersMutation,
+    LedgerMutation,
+    RatesMutation,
+    CategoriesMutation,
+    ProjectsMutation,
+    UnitsMutation,
+    PricesMutation,
 ):
     pass
 
