@@ -91,7 +91,9 @@ class Subscription:
 
 
 class EventListener:
-    """Owns the listening connection: connects, listens, checks health, reconnects on loss."""
+    """Owns the listening connection: connects, listens, checks health, reconnects on loss.
+
+    `dsn` is a plain libpq URL (`db.urls.libpq_url(settings)`), not a SQLAlchemy one."""
 
     def __init__(
         self,
