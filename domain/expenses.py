@@ -149,6 +149,7 @@ async def add_expense_line(
     _apply(line, checked)
     session.add(line)
     await session.flush()
+    await session.refresh(line)  # the stored values, at the columns' scale
     return line
 
 
@@ -172,6 +173,7 @@ async def update_expense_line(
     report = await session.get_one(ExpenseReport, line.report_id)
     _apply(line, await check_line(session, report, change.data))
     await session.flush()
+    await session.refresh(line)
     return line
 
 

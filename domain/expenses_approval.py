@@ -69,7 +69,7 @@ async def lines_with_managers(
         .where(ExpenseLine.report_id == report_id)
         .order_by(ExpenseLine.line_number)
     )
-    return [(line, manager) for line, manager in rows.tuples()]
+    return [(line, manager) for line, manager in rows]
 
 
 def _record(

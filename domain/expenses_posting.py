@@ -70,7 +70,7 @@ async def _lines(
         .where(ExpenseLine.report_id == report_id)
         .order_by(ExpenseLine.line_number)
     )
-    return list(rows.tuples())
+    return [(line, category) for line, category in rows]
 
 
 async def _lines_to_post(

@@ -1,0 +1,158 @@
+"""E5: the actuals of a posted project expense, made by the automatic approval job.
+
+One cost actual (net + non-recoverable tax, exactly the amount the voucher debited, so the
+integration account clears when the journal posts it, L5) and, for a time-and-material project
+and a chargeable line, one unbilled sales actual priced by the sales price list (M4).
+Exactly one of each per expense: the expense row is claimed FOR UPDATE SKIP LOCKED, and the
+partial unique index uq_actual_expense_type makes a concurrent or repeated insert do nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models.actuals import Actual, ActualSource, ActualType, AdjustmentStatus
+from db.models.categories import TransactionClass
+from db.models.expenses import ProjectExpense
+from db.models.master_data import BillingType, Currency, Project
+from db.models.prices import PriceContext
+from domain.expenses_lines import round_money
+from domain.prices import applicable_price_list, price_for, round_price
+from domain.rates import rate_on
+
+# The predicate of the partial unique index, for ON CONFLICT to infer it.
+EXPENSE_INDEX_WHERE = text("reverses_actual_id IS NULL AND project_expense_id IS NOT NULL")
+
+
+@dataclass(frozen=True)
+class ExpenseActuals:
+    """What one expense produced: how many actuals were inserted, and any pricing warning."""
+
+    expense_id: int
+    inserted: int
+    pricing_warning: str | None
+
+
+async def pending_expense_ids(session: AsyncSession, limit: int) -> list[int]:
+    """Posted project expenses whose actuals are not made yet, oldest first."""
+    rows = await session.scalars(
+        select(ProjectExpense.id)
+        .where(ProjectExpense.actuals_created_at.is_(None))
+        .order_by(ProjectExpense.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def _base(expense: ProjectExpense) -> dict[str, Any]:
+    return {
+        "legal_entity_id": expense.legal_entity_id,
+        "transaction_class": TransactionClass.EXPENSE.value,
+        "source_type": ActualSource.EXPENSE.value,
+        "project_expense_id": expense.id,
+        "project_id": expense.project_id,
+        "task_id": expense.task_id,
+        "transaction_category_id": expense.transaction_category_id,
+        "transaction_date": expense.date,
+        "quantity": expense.quantity,
+        "unit_id": None,
+        "adjustment_status": AdjustmentStatus.ADJUSTABLE.value,
+    }
+
+
+def _unit_cost(expense: ProjectExpense) -> Decimal:
+    return round_price(expense.cost_amount / expense.quantity)
+
+
+async def _sales_values(session: AsyncSession, expense: ProjectExpense) -> dict[str, Any]:
+    """Unit price from the project's sales list valid on the line's date: per unit, at cost
+    or at a markup over cost. A cost in another currency than the list's is converted at the
+    line date's rate first (M6). No price: 0 with the warning, never a silent 0 (M4)."""
+    price_list = await applicable_price_list(
+        session, project_id=expense.project_id, context=PriceContext.SALES, date=expense.date
+    )
+    cost = _unit_cost(expense)
+    if price_list is not None and price_list.currency_code != expense.currency_code:
+        rate = await rate_on(session, expense.currency_code, price_list.currency_code, expense.date)
+        cost = round_price(cost * rate)
+    price = await price_for(
+        session,
+        project_id=expense.project_id,
+        context=PriceContext.SALES,
+        transaction_category_id=expense.transaction_category_id,
+        unit_id=None,
+        date=expense.date,
+        cost_unit_amount=cost,
+    )
+    currency_code = price.currency_code or expense.currency_code
+    currency = await session.get_one(Currency, currency_code)
+    return {
+        "actual_type": ActualType.UNBILLED_SALES.value,
+        "currency_code": currency_code,
+        "unit_amount": price.unit_price,
+        "amount": round_money(expense.quantity * price.unit_price, currency.decimals),
+        "pricing_warning": price.warning,
+    }
+
+
+async def _insert(session: AsyncSession, values: dict[str, Any]) -> int:
+    result = await session.execute(
+        insert(Actual)
+        .values(values)
+        .on_conflict_do_nothing(
+            index_elements=["project_expense_id", "actual_type"],
+            index_where=EXPENSE_INDEX_WHERE,
+        )
+        .returning(Actual.id)
+    )
+    return len(result.all())
+
+
+async def _claim(session: AsyncSession, expense_id: int) -> ProjectExpense | None:
+    """The expense if nobody else is making its actuals and they are not made yet."""
+    expense: ProjectExpense | None = await session.scalar(
+        select(ProjectExpense)
+        .where(ProjectExpense.id == expense_id, ProjectExpense.actuals_created_at.is_(None))
+        .with_for_update(skip_locked=True)
+    )
+    return expense
+
+
+async def create_expense_actuals(
+    session: AsyncSession, expense_id: int, now: dt.datetime
+) -> ExpenseActuals | None:
+    """The expense's actuals (the caller commits); None when another run has it or had it.
+    A DomainError (a missing rate, say) leaves it for the next run; the caller logs it."""
+    expense = await _claim(session, expense_id)
+    if expense is None:
+        return None
+    base = _base(expense)
+    inserted = await _insert(
+        session,
+        base
+        | {
+            "actual_type": ActualType.COST.value,
+            "currency_code": expense.currency_code,
+            "unit_amount": _unit_cost(expense),
+            "amount": expense.cost_amount,
+        },
+    )
+    warning = None
+    billing_type = await session.scalar(
+        select(Project.billing_type).where(Project.id == expense.project_id)
+    )
+    if billing_type == BillingType.TIME_AND_MATERIAL and expense.chargeable:
+        sales = await _sales_values(session, expense)
+        warning = sales["pricing_warning"]
+        inserted += await _insert(session, base | sales)
+    await session.execute(
+        update(ProjectExpense).where(ProjectExpense.id == expense.id).values(actuals_created_at=now)
+    )
+    return ExpenseActuals(expense.id, inserted, warning)
