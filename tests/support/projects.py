@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.categories import TransactionCategory
-from db.models.master_data import BillingType, Project, Task, Unit
+from db.models.master_data import BillingType, Project, Unit
 from db.models.prices import PriceContext, PriceList, PriceListLine, PricingMethod
 from domain import prices_edit, prices_lines, projects, projects_price_lists, projects_tasks, units
 from schema.relay import encode_id
@@ -126,5 +127,9 @@ async def assign(session: AsyncSession, world: World, project: Project, plist: P
     )
 
 
-def gid(type_name: str, row: Project | Task | PriceList | Unit | TransactionCategory) -> str:
+class HasId(Protocol):
+    id: int
+
+
+def gid(type_name: str, row: HasId) -> str:
     return str(encode_id(type_name, row.id))
