@@ -20,7 +20,7 @@ from db.session import make_engine, make_session_factory
 from db.urls import libpq_url, psycopg_conninfo
 
 # Every module that declares tasks: the worker imports them all before it fetches a job.
-TASK_MODULES = ["jobs.demo_tasks", "jobs.recovery", "jobs.approval"]
+TASK_MODULES = ["jobs.demo_tasks", "jobs.recovery", "jobs.approval", "jobs.journals"]
 
 # Until `open_jobs` runs, the connector has no conninfo: using the App then fails loudly
 # (procrastinate's AppNotOpen) instead of reaching a database chosen by libpq's defaults.

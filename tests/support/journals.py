@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+import pytest
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from config import Settings
 from db.models.actuals import Actual
 from db.models.categories import ExpenseCategory, SharedCategory, TransactionCategory
 from db.models.expenses import ExpenseLine, ExpenseReport, ProjectExpense
 from db.models.master_data import ExchangeRate, Project
-from tests.support.world import TODAY, World
+from tests.support.world import TODAY, World, build_world
 
 
 @dataclass
@@ -167,3 +170,19 @@ async def add_rate(
         )
     )
     await session.flush()
+
+
+# Everything a committed journal test creates; TRUNCATE also passes the immutability guards.
+DOMAIN_TABLES = "legal_entity, app_user, transaction_category, exchange_rate, unit_group, audit_log"
+
+
+@pytest.fixture
+async def committed_world(
+    engine: AsyncEngine, settings: Settings, committed: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[World]:
+    """The shared world, committed for real (jobs and concurrent posters see it)."""
+    async with committed() as session:
+        world = await build_world(session, settings)
+    yield world
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {DOMAIN_TABLES} CASCADE"))

@@ -1,0 +1,166 @@
+"""The journal's periodic processes: import from staging (J1) and posting (J5, J8).
+
+Each unit of work is its own transaction: one legal entity's import, one journal's posting.
+A worker killed mid-run loses at most the transaction in flight, which rolls back whole
+(claim included), so the retry finds the work exactly as it was (K2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import procrastinate
+from sqlalchemy import select
+
+from db.models.actuals import Actual
+from db.models.journals import JournalLine
+from domain.errors import DomainError, ErrorCode
+from domain.journals_import import import_pending_actuals
+from domain.journals_posting import BatchFilter, claim_next_draft_journal, post_journal
+from jobs.app import app
+from jobs.deferral import defer_with_run
+from jobs.runs import RunHandle, job_run_task
+
+IMPORT_TASK = "journals.import_from_staging"
+POST_TASK = "journals.post_journal"
+BATCH_TASK = "journals.post_batch"
+BATCH_WORKER_TASK = "journals.post_batch_worker"
+BATCH_PARALLELISM = 2
+
+
+async def _entities_with_pending(run: RunHandle) -> list[int]:
+    if run.legal_entity_id is not None:
+        return [run.legal_entity_id]
+    pending = ~select(JournalLine.id).where(JournalLine.actual_id == Actual.id).exists()
+    async with run.sessions() as session:
+        rows = await session.scalars(
+            select(Actual.legal_entity_id)
+            .where(pending)
+            .distinct()
+            .order_by(Actual.legal_entity_id)
+        )
+        return list(rows)
+
+
+@app.periodic(cron="*/5 * * * *", periodic_id="journal_import")
+@app.task(
+    name=IMPORT_TASK,
+    pass_context=True,
+    # Concurrent imports are harmless (advisory lock + unique line per actual); one at a
+    # time and at most one waiting keeps the queue short.
+    lock=IMPORT_TASK,
+    queueing_lock=IMPORT_TASK,
+    retry=procrastinate.RetryStrategy(max_attempts=3, wait=10),
+)
+@job_run_task
+async def import_from_staging(run: RunHandle) -> int:
+    entity_ids = await _entities_with_pending(run)
+    await run.progress(0, total=len(entity_ids))
+    imported = 0
+    for done, entity_id in enumerate(entity_ids, start=1):
+        async with run.sessions.begin() as session:
+            result = await import_pending_actuals(session, entity_id)
+        imported += result.imported
+        for missing in result.missing_rates:
+            await run.warning(missing.message, entity_type="actual", entity_id=missing.actual_id)
+        await run.info(
+            f"Legal entity {entity_id}: {result.imported} actuals imported into "
+            f"{len(result.journal_ids)} journals.",
+            entity_type="legal_entity",
+            entity_id=entity_id,
+        )
+        await run.progress(done)
+    return imported
+
+
+async def _post_one(run: RunHandle, journal_id: int) -> bool:
+    """Post one journal in its own transaction; False when someone else already did."""
+    try:
+        async with run.sessions.begin() as session:
+            result = await post_journal(session, journal_id, now=run.now)
+    except DomainError as error:
+        if error.code != ErrorCode.INVALID_STATE:
+            raise
+        await run.info(error.message, entity_type="journal", entity_id=journal_id)
+        return False
+    message = f"Journal {journal_id}: {result.posted} lines posted."
+    if result.failed:
+        message += (
+            f" {result.failed} lines failed and moved to error journal {result.error_journal_id}."
+        )
+        await run.warning(message, entity_type="journal", entity_id=journal_id)
+    else:
+        await run.info(message, entity_type="journal", entity_id=journal_id)
+    return True
+
+
+@app.task(
+    name=POST_TASK,
+    pass_context=True,
+    retry=procrastinate.RetryStrategy(max_attempts=3, wait=5),
+)
+@job_run_task
+async def post_one_journal(run: RunHandle, *, journal_id: int) -> bool:
+    await run.progress(0, total=1)
+    posted = await _post_one(run, journal_id)
+    await run.progress(1)
+    return posted
+
+
+def _batch_filter(run: RunHandle, filters: dict[str, str | None]) -> BatchFilter:
+    period_start = filters.get("period_start")
+    return BatchFilter(
+        legal_entity_id=run.legal_entity_id,
+        period_start=dt.date.fromisoformat(period_start) if period_start else None,
+        journal_number=filters.get("journal_number"),
+        original_journal_number=filters.get("original_journal_number"),
+    )
+
+
+@app.task(
+    name=BATCH_WORKER_TASK,
+    pass_context=True,
+    retry=procrastinate.RetryStrategy(max_attempts=3, wait=5),
+)
+@job_run_task
+async def post_batch_worker(run: RunHandle, **filters: str | None) -> int:
+    """Posts Draft journals one by one until none is left that no other worker holds."""
+    where = _batch_filter(run, filters)
+    posted = 0
+    while True:
+        async with run.sessions.begin() as session:
+            journal_id = await claim_next_draft_journal(session, where)
+            if journal_id is None:
+                break
+            result = await post_journal(session, journal_id, now=run.now)
+        posted += 1
+        await run.progress(posted)
+        await run.info(
+            f"Journal {journal_id}: {result.posted} posted, {result.failed} moved to errors.",
+            entity_type="journal",
+            entity_id=journal_id,
+        )
+    return posted
+
+
+@app.periodic(cron="*/10 * * * *", periodic_id="journal_post_batch")
+@app.task(name=BATCH_TASK, pass_context=True, queueing_lock=BATCH_TASK)
+@job_run_task
+async def post_batch(run: RunHandle, **filters: str | None) -> int:
+    """J8: split the posting of every matching Draft journal over parallel worker tasks."""
+    arguments: dict[str, Any] = {key: value for key, value in filters.items() if value}
+    async with run.sessions.begin() as session:
+        for _ in range(BATCH_PARALLELISM):
+            worker_run = await defer_with_run(
+                session,
+                post_batch_worker,
+                legal_entity_id=run.legal_entity_id,
+                **arguments,
+            )
+            await run.info(
+                f"Started posting worker run {worker_run.id}.",
+                entity_type="job_run",
+                entity_id=worker_run.id,
+            )
+    return BATCH_PARALLELISM
