@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, select
 from strawberry.dataloader import DataLoader
 
 from db.base import Base
+from db.models.master_data import LegalEntity
 
 if TYPE_CHECKING:
     from resolvers.context import Context
@@ -46,7 +47,10 @@ class Loaders:
         from domain.scope import in_callers_entities
 
         statement = select(model)
-        entity_column = getattr(model, "legal_entity_id", None)
+        # A legal entity is scoped by its own id: it has no legal_entity_id column (M1).
+        entity_column = (
+            LegalEntity.id if model is LegalEntity else getattr(model, "legal_entity_id", None)
+        )
         if entity_column is not None:
             statement = statement.where(in_callers_entities(entity_column, self._context.actor))
         return statement
