@@ -41,6 +41,18 @@ class MaskUnexpectedErrors(MaskErrors):
             extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
         )
 
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:
+            # ParserCache parses inside its on_parse hook, so a syntax error (the token limit
+            # is one) leaves the operation as an exception and never reaches the result
+            # processing above: give it its code on the way out.
+            if not error.extensions:
+                error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
+                ERRORS.labels(code="GRAPHQL_PARSE_FAILED").inc()
+            raise
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [self._typed(error) for error in super()._process_errors(errors)]
 
