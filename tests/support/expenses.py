@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from config import Settings
 from db.models.categories import ExpenseCategory, SharedCategory, TransactionCategory
 from db.models.master_data import ExchangeRate, Project, Task
 from db.models.prices import PriceList, PriceListLine, ProjectPriceList
+from jobs.app import open_jobs
+from jobs.approval import TASK_NAME
 from schema.relay import encode_id
 from tests.support.client import GraphQLClient
 from tests.support.world import TODAY, World
@@ -220,3 +226,17 @@ async def approved_report(
     for manager in ("manager", "manager2"):
         await transition(client, setup, APPROVE, report_id, manager)
     return report_id
+
+
+@pytest.fixture
+async def deferrals(
+    settings: Settings, database_url: str, engine: AsyncEngine
+) -> AsyncIterator[None]:
+    """The job runner open, so posting can defer the automatic approval job; the deferred
+    procrastinate jobs (committed on procrastinate's own connection) are removed after."""
+    async with open_jobs(settings, url=database_url):
+        yield
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("DELETE FROM procrastinate_jobs WHERE task_name = :name"), {"name": TASK_NAME}
+        )
