@@ -13,6 +13,7 @@ from db.models.master_data import Role
 from db.models.prices import PriceContext, PriceList, PriceListLine, PricingMethod
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
+from domain.prices import round_price
 from domain.prices_edit import get_price_list
 from domain.scope import in_callers_entities
 from domain.units import get_unit
@@ -43,7 +44,12 @@ def check_pricing(
             raise DomainError(ErrorCode.INVALID, f"{method} pricing takes no {name}.", [name])
         if value is not None:
             check_decimal(value, [name], places=6, maximum=MAX_PRICE)
-    return price, markup_percent
+    return _stored(price), _stored(markup_percent)
+
+
+def _stored(value: Decimal | None) -> Decimal | None:
+    """The value at the column's scale, as a read-back would show it (exact: checked above)."""
+    return round_price(value) if value is not None else None
 
 
 @dataclass(frozen=True)

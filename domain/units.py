@@ -13,7 +13,7 @@ from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.validation import check_decimal, require_code, require_text
 
-BASE_FACTOR = Decimal(1)
+BASE_FACTOR = Decimal("1.000000")
 MAX_FACTOR = Decimal("9999999999999")  # NUMERIC(19,6) keeps 13 integer digits
 
 
@@ -106,6 +106,8 @@ async def create_unit(session: AsyncSession, actor: Actor, data: NewUnit) -> Uni
     )
     if taken:
         raise DomainError(ErrorCode.DUPLICATE, f"Unit {code} exists in this group.", ["code"])
+    # At the column's scale (exact: checked above), as a read-back would show it.
+    factor = factor.quantize(Decimal("0.000001"))
     unit = Unit(unit_group_id=data.unit_group_id, code=code, name=name, factor=factor)
     session.add(unit)
     await session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.master_data import Project, Task
@@ -259,7 +259,7 @@ async def test_nested_fields_cost_the_same_statements_for_1_or_5_projects(
         return statements.count
 
     one = await measure(["P1"])
-    await session.execute(Project.__table__.delete())
+    await session.execute(delete(Project))
     five = await measure([f"Q{n}" for n in range(5)])
     assert one == five
 
