@@ -56,11 +56,8 @@ async def link_users(
     session: AsyncSession, users: dict[str, AppUser], entities: dict[str, LegalEntity]
 ) -> None:
     """UserLegalEntity rows; create_legal_entity already linked the admin who created them."""
-    existing = set(
-        (await session.execute(select(UserLegalEntity.user_id, UserLegalEntity.legal_entity_id)))
-        .tuples()
-        .all()
-    )
+    rows = await session.execute(select(UserLegalEntity.user_id, UserLegalEntity.legal_entity_id))
+    existing = {(user_id, entity_id) for user_id, entity_id in rows}
     for spec in DEMO_USERS:
         for code in spec.legal_entities:
             key = (users[spec.email].id, entities[code].id)
@@ -81,7 +78,7 @@ async def demo_tokens(session: AsyncSession, settings: Settings) -> list[DemoTok
     """A ready bearer token per demo user, with the roles and legal entities of the database."""
     emails = [user.email for user in DEMO_USERS]
     rows = await session.execute(select(AppUser.email, AppUser.id).where(AppUser.email.in_(emails)))
-    ids = dict(rows.tuples().all())
+    ids = {email: user_id for email, user_id in rows}
     tokens = []
     for email in emails:
         if email not in ids:
