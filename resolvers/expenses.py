@@ -1,0 +1,192 @@
+"""Resolvers for expense reports: the list and its filters, and every mutation of E1-E4.
+
+Nested objects (lines, approvals, voucher, actuals) are loaded by the schema types through
+`info.context.loaders`, so a page costs the same number of statements whatever its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models.expenses import ExpenseLine, ExpenseReport, LineApproval, ReportStatus
+from db.models.master_data import LegalEntity, Project, Role
+from domain import expenses, expenses_approval, expenses_posting
+from domain.actors import Actor
+from domain.expenses_lines import ExpenseLineData
+from domain.scope import in_callers_entities
+from jobs.approval import defer_automatic_approval
+from resolvers.context import Context
+from resolvers.mutations import Outcome, run_mutation
+from resolvers.pagination import Page, keyset_page
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    status: ReportStatus | None = None
+    employee_id: int | None = None
+    project_id: int | None = None
+    legal_entity: str | None = None
+    from_date: dt.date | None = None
+    to_date: dt.date | None = None
+    awaiting_my_approval: bool = False
+
+
+def _visible(actor: Actor) -> ColumnElement[bool]:
+    """The caller's legal entities; an employee without an approving role sees only their
+    own reports."""
+    scope = in_callers_entities(ExpenseReport.legal_entity_id, actor)
+    if actor.is_admin or actor.has_role(Role.PROJECT_MANAGER, Role.ACCOUNTANT):
+        return scope
+    return and_(scope, ExpenseReport.employee_user_id == actor.user_id)
+
+
+def _has_line(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(ExpenseLine.report_id == ExpenseReport.id, *conditions)
+
+
+def awaiting(actor: Actor) -> ColumnElement[bool]:
+    """Submitted reports of others with a pending line the caller may approve (E2)."""
+    unassigned = actor.has_role(Role.PROJECT_MANAGER, Role.ACCOUNTANT)
+    mine = (
+        true()
+        if actor.is_admin
+        else or_(
+            ExpenseLine.project_id.in_(
+                select(Project.id).where(Project.manager_user_id == actor.user_id)
+            ),
+            and_(ExpenseLine.project_id.is_(None), true() if unassigned else false()),
+        )
+    )
+    others = true() if actor.is_admin else ExpenseReport.employee_user_id != actor.user_id
+    return and_(
+        ExpenseReport.status == ReportStatus.SUBMITTED,
+        others,
+        _has_line(ExpenseLine.approval_status == LineApproval.PENDING, mine),
+    )
+
+
+def report_filters(actor: Actor, data: ReportFilter) -> list[ColumnElement[bool]]:
+    clauses = [_visible(actor)]
+    if data.status is not None:
+        clauses.append(ExpenseReport.status == data.status)
+    if data.employee_id is not None:
+        clauses.append(ExpenseReport.employee_user_id == data.employee_id)
+    if data.legal_entity is not None:
+        clauses.append(
+            ExpenseReport.legal_entity_id
+            == select(LegalEntity.id)
+            .where(LegalEntity.code == data.legal_entity.upper())
+            .scalar_subquery()
+        )
+    if data.project_id is not None:
+        clauses.append(_has_line(ExpenseLine.project_id == data.project_id))
+    if data.from_date is not None:
+        clauses.append(_has_line(ExpenseLine.date >= data.from_date))
+    if data.to_date is not None:
+        clauses.append(_has_line(ExpenseLine.date <= data.to_date))
+    if data.awaiting_my_approval:
+        clauses.append(awaiting(actor))
+    return clauses
+
+
+async def expense_reports(
+    context: Context, data: ReportFilter, *, first: int, after: int | None
+) -> Page[ExpenseReport]:
+    statement = select(ExpenseReport).where(*report_filters(context.actor, data))
+    return await keyset_page(context, statement, ExpenseReport.id, first=first, after=after)
+
+
+async def expense_report(context: Context, report_id: int) -> ExpenseReport | None:
+    row = await context.loaders.by_id(ExpenseReport).load(report_id)
+    if row is None:
+        return None
+    async with context.db() as session:
+        visible = await session.scalar(
+            select(ExpenseReport.id).where(ExpenseReport.id == row.id, _visible(context.actor))
+        )
+    return row if visible is not None else None
+
+
+async def create_expense_report(
+    context: Context, data: expenses.NewExpenseReport
+) -> Outcome[ExpenseReport]:
+    return await run_mutation(
+        context, lambda session, actor: expenses.create_expense_report(session, actor, data)
+    )
+
+
+async def add_expense_line(
+    context: Context, report_id: int, data: ExpenseLineData
+) -> Outcome[ExpenseLine]:
+    return await run_mutation(
+        context, lambda session, actor: expenses.add_expense_line(session, actor, report_id, data)
+    )
+
+
+async def update_expense_line(
+    context: Context, change: expenses.LineChange
+) -> Outcome[ExpenseLine]:
+    return await run_mutation(
+        context, lambda session, actor: expenses.update_expense_line(session, actor, change)
+    )
+
+
+async def delete_expense_line(context: Context, line_id: int) -> Outcome[ExpenseReport]:
+    return await run_mutation(
+        context, lambda session, actor: expenses.delete_expense_line(session, actor, line_id)
+    )
+
+
+async def submit_expense_report(
+    context: Context, report_id: int, now: dt.datetime
+) -> Outcome[ExpenseReport]:
+    return await run_mutation(
+        context,
+        lambda session, actor: expenses_approval.submit_expense_report(
+            session, actor, report_id, now
+        ),
+    )
+
+
+async def approve_expense_lines(
+    context: Context, data: expenses_approval.LineApprovalRequest
+) -> Outcome[ExpenseReport]:
+    return await run_mutation(
+        context,
+        lambda session, actor: expenses_approval.approve_expense_lines(session, actor, data),
+    )
+
+
+async def reject_expense_report(
+    context: Context, data: expenses_approval.ReportDecision
+) -> Outcome[ExpenseReport]:
+    return await run_mutation(
+        context,
+        lambda session, actor: expenses_approval.reject_expense_report(session, actor, data),
+    )
+
+
+async def return_expense_report(
+    context: Context, data: expenses_approval.ReportDecision
+) -> Outcome[ExpenseReport]:
+    return await run_mutation(
+        context,
+        lambda session, actor: expenses_approval.return_expense_report(session, actor, data),
+    )
+
+
+async def post_expense_report(
+    context: Context, data: expenses_posting.Posting
+) -> Outcome[ExpenseReport]:
+    """Posts, then queues the automatic approval job in the same transaction (E5)."""
+
+    async def operation(session: AsyncSession, actor: Actor) -> ExpenseReport:
+        report = await expenses_posting.post_expense_report(session, actor, data)
+        await defer_automatic_approval(session, actor, report.legal_entity_id)
+        return report
+
+    return await run_mutation(context, operation)

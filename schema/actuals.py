@@ -1,0 +1,180 @@
+"""GraphQL types and root fields of project actuals (A1, A2, E5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db.models import actuals as models
+from db.models import master_data as master_models
+from db.models.categories import TransactionClass as TransactionClassModel
+from domain import actuals as domain
+from domain.errors import DomainError
+from resolvers import actuals as resolvers
+from resolvers.context import Info
+from schema.categories_types import TransactionClass
+from schema.errors import UserError
+from schema.journals_types import JournalLine
+from schema.node import register_node
+from schema.pages import after_key, to_connection
+from schema.projects_types import Project, Task
+from schema.relay import Connection, Node, decode_id
+
+if TYPE_CHECKING:
+    from schema.expenses_types import ExpenseLine, ExpenseReport
+
+ActualType = strawberry.enum(models.ActualType, name="ActualType")
+AdjustmentStatus = strawberry.enum(models.AdjustmentStatus, name="AdjustmentStatus")
+ActualSource = strawberry.enum(models.ActualSource, name="ActualSource")
+
+LazyLine = Annotated["ExpenseLine", strawberry.lazy("schema.expenses_types")]
+LazyReport = Annotated["ExpenseReport", strawberry.lazy("schema.expenses_types")]
+
+
+@strawberry.type(description="An immutable cost or unbilled sales transaction of a project.")
+class Actual(Node):
+    actual_type: ActualType  # type: ignore[valid-type]
+    transaction_class: TransactionClass  # type: ignore[valid-type]
+    source_type: ActualSource  # type: ignore[valid-type]
+    transaction_date: dt.date
+    quantity: Decimal
+    currency_code: str
+    unit_amount: Decimal
+    amount: Decimal
+    adjustment_status: AdjustmentStatus  # type: ignore[valid-type]
+    pricing_warning: str | None = strawberry.field(
+        description="Why the price is 0 or missing (M4); null when priced normally."
+    )
+    description: str
+    created_at: dt.datetime
+    row: strawberry.Private[models.Actual]
+
+    @classmethod
+    def from_row(cls, row: models.Actual) -> Actual:
+        return cls(
+            pk=row.id,
+            actual_type=models.ActualType(row.actual_type),
+            transaction_class=TransactionClassModel(row.transaction_class),
+            source_type=models.ActualSource(row.source_type),
+            transaction_date=row.transaction_date,
+            quantity=row.quantity,
+            currency_code=row.currency_code,
+            unit_amount=row.unit_amount,
+            amount=row.amount,
+            adjustment_status=models.AdjustmentStatus(row.adjustment_status),
+            pricing_warning=row.pricing_warning,
+            description=row.description,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def project(self, info: Info) -> Project | None:
+        row = await info.context.loaders.by_id(master_models.Project).load(self.row.project_id)
+        return Project.from_row(row) if row is not None else None
+
+    @strawberry.field
+    async def task(self, info: Info) -> Task | None:
+        if self.row.task_id is None:
+            return None
+        row = await info.context.loaders.by_id(master_models.Task).load(self.row.task_id)
+        return Task.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The actual this one reverses (A1).")
+    async def reverses(self, info: Info) -> Actual | None:
+        if self.row.reverses_actual_id is None:
+            return None
+        row = await info.context.loaders.by_id(models.Actual).load(self.row.reverses_actual_id)
+        return Actual.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Source document: the expense line (expense actuals).")
+    async def expense_line(self, info: Info) -> LazyLine | None:
+        from schema.expenses_types import ExpenseLine
+
+        if self.row.project_expense_id is None:
+            return None
+        row = await resolvers.expense_line_of(info.context, self.row.project_expense_id)
+        return ExpenseLine.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Source document: the expense report (expense actuals).")
+    async def expense_report(self, info: Info) -> LazyReport | None:
+        from schema.expenses_types import ExpenseReport
+
+        if self.row.project_expense_id is None:
+            return None
+        row = await resolvers.expense_report_of(info.context, self.row.project_expense_id)
+        return ExpenseReport.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Its live journal line; null while pending import (A2).")
+    async def journal_line(self, info: Info) -> JournalLine | None:
+        row = await resolvers.journal_line_of(info.context, self.pk)
+        return JournalLine.from_row(row) if row is not None else None
+
+
+register_node("Actual", models.Actual, Actual.from_row)
+
+
+@strawberry.input(description="Every filter is optional; dates are transaction dates.")
+class ActualFilter:
+    project_id: strawberry.ID | None = None
+    transaction_class: TransactionClass | None = None  # type: ignore[valid-type]
+    actual_type: ActualType | None = None  # type: ignore[valid-type]
+    adjustment_status: AdjustmentStatus | None = None  # type: ignore[valid-type]
+    from_date: dt.date | None = None
+    to_date: dt.date | None = None
+    pending_import: bool | None = strawberry.field(
+        default=None, description="true: no journal line yet (A2); false: imported."
+    )
+
+    def to_domain(self) -> domain.ActualFilter:
+        project = decode_id(self.project_id, "Project", "projectId") if self.project_id else None
+        return domain.ActualFilter(
+            project_id=project,
+            transaction_class=self.transaction_class,
+            actual_type=self.actual_type,
+            adjustment_status=self.adjustment_status,
+            from_date=self.from_date,
+            to_date=self.to_date,
+            pending_import=self.pending_import,
+        )
+
+
+@strawberry.type
+class ActualPayload:
+    actual: Actual | None = strawberry.field(description="The reversal.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class ActualsQuery:
+    @strawberry.field(description="Actuals of your legal entities, oldest first.")
+    async def actuals(
+        self,
+        info: Info,
+        filter: ActualFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Actual]:
+        where = (filter or ActualFilter()).to_domain()
+        page = await resolvers.actuals_page(
+            info.context, where, first=first, after=after_key(after)
+        )
+        return to_connection(page.map(Actual.from_row))
+
+
+@strawberry.type
+class ActualsMutation:
+    @strawberry.mutation(description="Accountant: reverse an actual (A1); never twice.")
+    async def reverse_actual(self, info: Info, id: strawberry.ID) -> ActualPayload:
+        try:
+            actual_id = decode_id(id, "Actual")
+        except DomainError as error:
+            return ActualPayload(actual=None, errors=[UserError.from_domain(error)])
+        outcome = await resolvers.reverse_actual(info.context, actual_id)
+        return ActualPayload(
+            actual=Actual.from_row(outcome.value) if outcome.value else None,
+            errors=[UserError.from_domain(error) for error in outcome.errors],
+        )
