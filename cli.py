@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -118,11 +117,20 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
     if not is_at_head(libpq_url(settings)):
         print("The database is not migrated to head: run `make migrate` first.", file=sys.stderr)
         return 1
-    # Imported lazily: the API commands must not need the worker's dependencies loaded.
-    run_worker = importlib.import_module("jobs.worker").run_worker
+    # Imported lazily: the other commands need not load procrastinate.
+    from jobs.worker import DEFAULT_CONCURRENCY, run_worker
+    from observability import configure_logging
+
+    configure_logging(settings.is_development)
     # Ctrl-C is the normal way to stop a foreground worker, not an error.
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_worker(settings))
+        asyncio.run(
+            run_worker(
+                settings,
+                queues=args.queues,
+                concurrency=args.concurrency or DEFAULT_CONCURRENCY,
+            )
+        )
     return 0
 
 
@@ -180,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=help_text)
         if name == "token":
             command.add_argument("email", nargs="?", default="")
+        if name == "worker":
+            command.add_argument("--queue", action="append", dest="queues", help="repeatable")
+            command.add_argument("--concurrency", type=int, default=0, help="parallel jobs")
     args = parser.parse_args(argv)
     handler, _ = COMMANDS[args.command]
     return handler(get_settings(), args)
