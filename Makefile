@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint migrate worker token schema bench clean
+.PHONY: run test lint migrate demo worker token schema bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -26,17 +26,22 @@ lint: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python cli.py migrate
 
+demo: $(STAMP)
+	$(BIN)/python cli.py demo
+
 worker: $(STAMP)
 	$(BIN)/python cli.py worker
 
 token: $(STAMP)
 	$(BIN)/python cli.py token $(USER_EMAIL)
 
+# Through a temporary file, so a failing command never leaves a truncated schema.graphql.
 schema: $(STAMP)
-	$(BIN)/python cli.py print-schema > schema.graphql
+	$(BIN)/python cli.py print-schema > schema.graphql.tmp
+	mv schema.graphql.tmp schema.graphql
 
 bench: $(STAMP)
-	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+	for script in bench/bench_*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache *.egg-info
+	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache *.egg-info schema.graphql.tmp
