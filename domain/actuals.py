@@ -61,15 +61,17 @@ def pending_import() -> ColumnElement[bool]:
 def actual_filters(actor: Actor, data: ActualFilter) -> list[ColumnElement[bool]]:
     """WHERE clauses of the actuals list: the caller's legal entities first (M1)."""
     clauses: list[ColumnElement[bool]] = [in_callers_entities(Actual.legal_entity_id, actor)]
-    optional: list[tuple[Any, ColumnElement[bool]]] = [
-        (data.project_id, Actual.project_id == data.project_id),
-        (data.transaction_class, Actual.transaction_class == data.transaction_class),
-        (data.actual_type, Actual.actual_type == data.actual_type),
-        (data.adjustment_status, Actual.adjustment_status == data.adjustment_status),
-        (data.from_date, Actual.transaction_date >= data.from_date),
-        (data.to_date, Actual.transaction_date <= data.to_date),
+    equal: list[tuple[Any, Any]] = [
+        (Actual.project_id, data.project_id),
+        (Actual.transaction_class, data.transaction_class),
+        (Actual.actual_type, data.actual_type),
+        (Actual.adjustment_status, data.adjustment_status),
     ]
-    clauses.extend(clause for value, clause in optional if value is not None)
+    clauses.extend(column == value for column, value in equal if value is not None)
+    if data.from_date is not None:
+        clauses.append(Actual.transaction_date >= data.from_date)
+    if data.to_date is not None:
+        clauses.append(Actual.transaction_date <= data.to_date)
     if data.pending_import is not None:
         clauses.append(pending_import() if data.pending_import else ~pending_import())
     return clauses
