@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -69,7 +70,7 @@ async def _run_handle(sessions: async_sessionmaker[AsyncSession]) -> RunHandle:
 
 
 async def _posted_eur_report(client: GraphQLClient, setup: Setup) -> str:
-    lines = [
+    lines: list[dict[str, Any]] = [
         {
             "quantity": "3",
             "amount": None,

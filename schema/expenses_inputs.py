@@ -1,0 +1,120 @@
+"""Inputs and payloads of the expense report mutations and the report filter (E1-E4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+
+from db.models import expenses as models
+from domain.expenses_lines import ExpenseLineData
+from resolvers import expenses as resolvers
+from resolvers.mutations import Outcome
+from schema.errors import UserError
+from schema.expenses_types import ExpenseLine, ExpenseReport, ExpenseReportStatus
+from schema.relay import decode_id
+
+
+def _optional_id(gid: strawberry.ID | None, type_name: str, field: str) -> int | None:
+    return decode_id(gid, type_name, field) if gid is not None else None
+
+
+@strawberry.input
+class CreateExpenseReportInput:
+    legal_entity: str
+    currency_code: str
+    description: str = ""
+
+
+@strawberry.input(description="A whole line: give `amount` (net) or `unitPrice`, not both.")
+class ExpenseLineInput:
+    date: dt.date
+    expense_category_id: strawberry.ID
+    project_id: strawberry.ID | None = None
+    task_id: strawberry.ID | None = None
+    quantity: Decimal = Decimal(1)
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+    currency_code: str | None = strawberry.field(
+        default=None, description="Defaults to the report's currency."
+    )
+    sales_tax: Decimal = Decimal(0)
+    non_recoverable_tax: Decimal = Decimal(0)
+    merchant: str = ""
+    description: str = ""
+    chargeable: bool = True
+
+    def to_domain(self) -> ExpenseLineData:
+        return ExpenseLineData(
+            date=self.date,
+            expense_category_id=decode_id(
+                self.expense_category_id, "ExpenseCategory", "expenseCategoryId"
+            ),
+            project_id=_optional_id(self.project_id, "Project", "projectId"),
+            task_id=_optional_id(self.task_id, "Task", "taskId"),
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            amount=self.amount,
+            currency_code=self.currency_code,
+            sales_tax=self.sales_tax,
+            non_recoverable_tax=self.non_recoverable_tax,
+            merchant=self.merchant,
+            description=self.description,
+            chargeable=self.chargeable,
+        )
+
+
+@strawberry.input
+class ExpenseReportFilter:
+    status: ExpenseReportStatus | None = None  # type: ignore[valid-type]
+    employee_id: strawberry.ID | None = None
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Reports with a line on this project."
+    )
+    legal_entity: str | None = None
+    from_date: dt.date | None = strawberry.field(
+        default=None, description="Reports with a line dated on or after."
+    )
+    to_date: dt.date | None = strawberry.field(
+        default=None, description="Reports with a line dated on or before."
+    )
+    awaiting_my_approval: bool = False
+
+    def to_resolver(self) -> resolvers.ReportFilter:
+        return resolvers.ReportFilter(
+            status=self.status,
+            employee_id=_optional_id(self.employee_id, "User", "employeeId"),
+            project_id=_optional_id(self.project_id, "Project", "projectId"),
+            legal_entity=self.legal_entity,
+            from_date=self.from_date,
+            to_date=self.to_date,
+            awaiting_my_approval=self.awaiting_my_approval,
+        )
+
+
+@strawberry.type
+class ExpenseReportPayload:
+    expense_report: ExpenseReport | None
+    errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: Outcome[models.ExpenseReport]) -> ExpenseReportPayload:
+        report = ExpenseReport.from_row(outcome.value) if outcome.value else None
+        return cls(expense_report=report, errors=_errors(outcome))
+
+
+@strawberry.type
+class ExpenseLinePayload:
+    expense_line: ExpenseLine | None
+    errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: Outcome[models.ExpenseLine]) -> ExpenseLinePayload:
+        line = ExpenseLine.from_row(outcome.value) if outcome.value else None
+        return cls(expense_line=line, errors=_errors(outcome))
+
+
+def _errors(outcome: Outcome[Any]) -> list[UserError]:
+    return [UserError.from_domain(error) for error in outcome.errors]
