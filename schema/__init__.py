@@ -16,7 +16,9 @@ from strawberry.extensions import (
 
 from config import get_settings
 from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
+from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
+from schema.expenses import ExpensesMutation, ExpensesQuery
 from schema.ledger import LedgerMutation, LedgerQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
 from schema.parameters import ParametersMutation, ParametersQuery
@@ -29,6 +31,8 @@ from schema.units import UnitsMutation, UnitsQuery
 
 @strawberry.type
 class Query(
+    ExpensesQuery,
+    ActualsQuery,
     RootQuery,
     MasterDataQuery,
     ParametersQuery,
@@ -44,6 +48,8 @@ class Query(
 
 @strawberry.type
 class Mutation(
+    ExpensesMutation,
+    ActualsMutation,
     MasterDataMutation,
     ParametersMutation,
     LedgerMutation,
