@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.expenses import ExpenseLine, ExpenseReport, LineApproval, ReportStatus
+from db.models.jobs import JobRun
 from db.models.master_data import LegalEntity, Project, Role
 from domain import expenses, expenses_approval, expenses_posting
 from domain.actors import Actor
@@ -179,14 +180,21 @@ async def return_expense_report(
     )
 
 
+@dataclass(frozen=True)
+class PostedReport:
+    report: ExpenseReport
+    approval_run: JobRun  # the automatic approval run queued by the posting (E5)
+
+
 async def post_expense_report(
     context: Context, data: expenses_posting.Posting
-) -> Outcome[ExpenseReport]:
+) -> Outcome[PostedReport]:
     """Posts, then queues the automatic approval job in the same transaction (E5)."""
 
-    async def operation(session: AsyncSession, actor: Actor) -> ExpenseReport:
+    async def operation(session: AsyncSession, actor: Actor) -> PostedReport:
         report = await expenses_posting.post_expense_report(session, actor, data)
-        await defer_automatic_approval(session, actor, report.legal_entity_id)
-        return report
+        run = await defer_automatic_approval(session, actor, report.legal_entity_id)
+        await session.refresh(run)  # server defaults (created_at) for the payload
+        return PostedReport(report, run)
 
     return await run_mutation(context, operation)

@@ -24,6 +24,7 @@ from schema.expenses_inputs import (
     ExpenseLinePayload,
     ExpenseReportFilter,
     ExpenseReportPayload,
+    PostExpenseReportPayload,
 )
 from schema.expenses_types import ExpenseReport
 from schema.pages import after_key, to_connection
@@ -166,9 +167,9 @@ class ExpensesMutation:
         description="Accountant: Approved -> Posted (E4), dated today; queues the automatic "
         "approval job that makes the actuals (E5)."
     )
-    async def post_expense_report(self, info: Info, id: strawberry.ID) -> ExpenseReportPayload:
+    async def post_expense_report(self, info: Info, id: strawberry.ID) -> PostExpenseReportPayload:
         outcome = await _decoded(
             lambda: posting.Posting(decode_id(id, "ExpenseReport"), dt.date.today(), _now()),
             lambda data: resolvers.post_expense_report(info.context, data),
         )
-        return ExpenseReportPayload.of(outcome)
+        return PostExpenseReportPayload.of(outcome)

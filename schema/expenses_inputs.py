@@ -14,6 +14,7 @@ from resolvers import expenses as resolvers
 from resolvers.mutations import Outcome
 from schema.errors import UserError
 from schema.expenses_types import ExpenseLine, ExpenseReport, ExpenseReportStatus
+from schema.jobs import JobRun
 from schema.relay import decode_id
 
 
@@ -114,6 +115,24 @@ class ExpenseLinePayload:
     def of(cls, outcome: Outcome[models.ExpenseLine]) -> ExpenseLinePayload:
         line = ExpenseLine.from_row(outcome.value) if outcome.value else None
         return cls(expense_line=line, errors=_errors(outcome))
+
+
+@strawberry.type
+class PostExpenseReportPayload:
+    expense_report: ExpenseReport | None
+    automatic_approval_run: JobRun | None = strawberry.field(
+        description="The queued job that makes the actuals (E5); follow it with node(id:)."
+    )
+    errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: Outcome[resolvers.PostedReport]) -> PostExpenseReportPayload:
+        posted = outcome.value
+        return cls(
+            expense_report=ExpenseReport.from_row(posted.report) if posted else None,
+            automatic_approval_run=JobRun.from_row(posted.approval_run) if posted else None,
+            errors=_errors(outcome),
+        )
 
 
 def _errors(outcome: Outcome[Any]) -> list[UserError]:

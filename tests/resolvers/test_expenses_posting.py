@@ -75,6 +75,7 @@ async def test_e4_foreign_currency_report_posts_one_balanced_voucher(
     report_id = await approved_report(client, setup, _eur_lines(setup), currency="EUR")
     posted = await transition(client, setup, POST, report_id, "accountant")
     assert posted["errors"] == [] and posted["expenseReport"]["status"] == "POSTED"
+    assert posted["automaticApprovalRun"] == {"taskName": TASK_NAME, "status": "QUEUED"}
     data = await client.data(VOUCHER, {"id": report_id}, token=setup.world.tokens["accountant"])
     report = data["expenseReport"]
     assert report["accountingDate"] == TODAY.isoformat()
