@@ -19,6 +19,7 @@ from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
 from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
 from schema.expenses import ExpensesMutation, ExpensesQuery
+from schema.jobs import JobsMutation, JobsQuery
 from schema.ledger import LedgerMutation, LedgerQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
 from schema.parameters import ParametersMutation, ParametersQuery
@@ -42,6 +43,7 @@ class Query(
     ProjectsQuery,
     UnitsQuery,
     PricesQuery,
+    JobsQuery,
 ):
     pass
 
@@ -58,6 +60,7 @@ class Mutation(
     ProjectsMutation,
     UnitsMutation,
     PricesMutation,
+    JobsMutation,
 ):
     pass
 
