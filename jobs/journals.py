@@ -18,13 +18,11 @@ from db.models.journals import JournalLine
 from domain.errors import DomainError, ErrorCode
 from domain.journals_import import import_pending_actuals
 from domain.journals_posting import BatchFilter, claim_next_draft_journal, post_journal
+from domain.journals_requests import BATCH_TASK, IMPORT_TASK, POST_TASK
 from jobs.app import app
 from jobs.deferral import defer_with_run
 from jobs.runs import RunHandle, job_run_task
 
-IMPORT_TASK = "journals.import_from_staging"
-POST_TASK = "journals.post_journal"
-BATCH_TASK = "journals.post_batch"
 BATCH_WORKER_TASK = "journals.post_batch_worker"
 BATCH_PARALLELISM = 2
 

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from db.models.jobs import JobRun
 from db.models.journals import Journal, JournalLine, JournalLineDimension
 from db.models.ledger import Voucher
 from db.models.master_data import LegalEntity
-from domain import journals, journals_status
+from domain import journals, journals_requests, journals_status
+from domain.journals_requests import PostRequest
 from domain.scope import in_callers_entities
+from jobs.deferral import deferrer
+from jobs.journals import import_from_staging, post_batch, post_one_journal
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
 from resolvers.pagination import Page, keyset_page
@@ -114,3 +118,35 @@ async def journal_by_id(context: Context, journal_id: int) -> Journal | None:
 async def entity_code(context: Context, legal_entity_id: int) -> str:
     entity = await context.loaders.by_id(LegalEntity).load(legal_entity_id)
     return entity.code if entity is not None else ""
+
+
+async def request_import(context: Context, legal_entity: str | None) -> Outcome[JobRun]:
+    defer = deferrer(import_from_staging)
+    return await run_mutation(
+        context,
+        lambda session, actor: journals_requests.request_import(
+            session, actor, legal_entity, defer
+        ),
+    )
+
+
+async def request_posting(context: Context, journal_id: int) -> Outcome[PostRequest]:
+    now, defer = dt.datetime.now(dt.UTC), deferrer(post_one_journal)
+    return await run_mutation(
+        context,
+        lambda session, actor: journals_requests.request_posting(
+            session, actor, journal_id, now=now, defer=defer
+        ),
+    )
+
+
+async def request_batch_posting(
+    context: Context, request: journals_requests.BatchRequest
+) -> Outcome[JobRun]:
+    defer = deferrer(post_batch)
+    return await run_mutation(
+        context,
+        lambda session, actor: journals_requests.request_batch_posting(
+            session, actor, request, defer
+        ),
+    )

@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.guards import Guard, guard_of
 from domain.actors import Actor
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from resolvers.context import Context
@@ -32,6 +33,23 @@ def _integrity_error(exc: IntegrityError) -> DomainError:
     return DomainError(ErrorCode.INVALID, f"The database refused the change ({constraint}).")
 
 
+_GUARD_CODES = {
+    Guard.UNBALANCED: ErrorCode.UNBALANCED,
+    Guard.POSTED_IMMUTABLE: ErrorCode.INVALID_STATE,
+    Guard.ACTUAL_IMMUTABLE: ErrorCode.INVALID_STATE,
+    Guard.UNKNOWN_SEQUENCE: ErrorCode.NOT_FOUND,
+}
+
+
+def _guard_error(exc: DBAPIError) -> DomainError | None:
+    """A ledger guard of the database (L1, L3, A1) refused the change: a typed error."""
+    guard = guard_of(exc)
+    if guard is None:
+        return None
+    message = str(exc.orig).split("\n")[0].split(": ", 1)[-1]
+    return DomainError(_GUARD_CODES[guard], message)
+
+
 async def run_mutation(
     context: Context, operation: Callable[[AsyncSession, Actor], Awaitable[T]]
 ) -> Outcome[T]:
@@ -49,4 +67,10 @@ async def run_mutation(
         except IntegrityError as exc:
             await session.rollback()
             return Outcome(errors=[_integrity_error(exc)])
+        except DBAPIError as exc:
+            await session.rollback()
+            guarded = _guard_error(exc)
+            if guarded is None:
+                raise
+            return Outcome(errors=[guarded])
     return Outcome(value=value)

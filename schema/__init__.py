@@ -20,6 +20,8 @@ from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
 from schema.expenses import ExpensesMutation, ExpensesQuery
 from schema.jobs import JobsMutation, JobsQuery
+from schema.journals import JournalsMutation, JournalsQuery
+from schema.journals_posting import JournalPostingMutation
 from schema.ledger import LedgerMutation, LedgerQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
 from schema.parameters import ParametersMutation, ParametersQuery
@@ -34,6 +36,7 @@ from schema.units import UnitsMutation, UnitsQuery
 class Query(
     ExpensesQuery,
     ActualsQuery,
+    JournalsQuery,
     RootQuery,
     MasterDataQuery,
     ParametersQuery,
@@ -52,6 +55,8 @@ class Query(
 class Mutation(
     ExpensesMutation,
     ActualsMutation,
+    JournalsMutation,
+    JournalPostingMutation,
     MasterDataMutation,
     ParametersMutation,
     LedgerMutation,

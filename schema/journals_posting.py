@@ -1,0 +1,103 @@
+"""Journal import and posting mutations (J1, J5, J8): each returns what to follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+
+from domain.errors import DomainError
+from domain.journals_requests import BatchRequest
+from resolvers import journals as resolvers
+from resolvers.context import Info
+from resolvers.mutations import Outcome
+from schema.errors import UserError
+from schema.jobs import JobRun, JobRunPayload
+from schema.journals_types import Journal
+from schema.relay import decode_id
+
+
+def _errors(outcome: Outcome[Any]) -> list[UserError]:
+    return [UserError.from_domain(error) for error in outcome.errors]
+
+
+def _run_payload(outcome: Outcome[Any]) -> JobRunPayload:
+    run = JobRun.from_row(outcome.value) if outcome.value is not None else None
+    return JobRunPayload(job_run=run, errors=_errors(outcome))
+
+
+@strawberry.type(
+    description="Small journals are posted at once; above the legal entity's batch threshold "
+    "the job runner posts them and `jobRun` says how it goes (J5)."
+)
+class PostJournalPayload:
+    journal: Journal | None
+    error_journal: Journal | None = strawberry.field(
+        description="Where the failing lines went, with the reason on each (J5)."
+    )
+    posted_lines: int
+    failed_lines: int
+    job_run: JobRun | None
+    errors: list[UserError]
+
+
+@strawberry.input(description="The periodic posting's optional filters (J8).")
+class PostJournalsInput:
+    legal_entity: str | None = None
+    period_start: dt.date | None = None
+    journal_number: str | None = None
+    original_journal_number: str | None = None
+
+
+def _failed(errors: list[UserError]) -> PostJournalPayload:
+    return PostJournalPayload(
+        journal=None,
+        error_journal=None,
+        posted_lines=0,
+        failed_lines=0,
+        job_run=None,
+        errors=errors,
+    )
+
+
+@strawberry.type
+class JournalPostingMutation:
+    @strawberry.mutation(description="Import pending actuals now (J1); returns the job run.")
+    async def import_from_staging(
+        self, info: Info, legal_entity: str | None = None
+    ) -> JobRunPayload:
+        return _run_payload(await resolvers.request_import(info.context, legal_entity))
+
+    @strawberry.mutation(description="Post one Draft journal (J5).")
+    async def post_journal(self, info: Info, id: strawberry.ID) -> PostJournalPayload:
+        try:
+            journal_id = decode_id(id, "Journal")
+        except DomainError as error:
+            return _failed([UserError.from_domain(error)])
+        outcome = await resolvers.request_posting(info.context, journal_id)
+        request = outcome.value
+        if request is None:
+            return _failed(_errors(outcome))
+        result, error_journal = request.result, None
+        if result is not None and result.error_journal_id is not None:
+            row = await resolvers.journal_by_id(info.context, result.error_journal_id)
+            error_journal = Journal.from_row(row) if row is not None else None
+        return PostJournalPayload(
+            journal=Journal.from_row(request.journal),
+            error_journal=error_journal,
+            posted_lines=result.posted if result else 0,
+            failed_lines=result.failed if result else 0,
+            job_run=JobRun.from_row(request.run) if request.run is not None else None,
+            errors=[],
+        )
+
+    @strawberry.mutation(description="Post every matching Draft journal by parallel jobs (J8).")
+    async def post_journals(self, info: Info, input: PostJournalsInput) -> JobRunPayload:
+        request = BatchRequest(
+            legal_entity=input.legal_entity,
+            period_start=input.period_start,
+            journal_number=input.journal_number,
+            original_journal_number=input.original_journal_number,
+        )
+        return _run_payload(await resolvers.request_batch_posting(info.context, request))
