@@ -16,3 +16,27 @@ def in_callers_entities(
 ) -> ColumnElement[bool]:
     codes: list[Any] = sorted(actor.legal_entities)
     return column.in_(select(LegalEntity.id).where(LegalEntity.code.in_(codes)))
+
+
+def visible_rows(model: type[Any], actor: Actor) -> ColumnElement[bool] | None:
+    """The WHERE clause that keeps `model`'s rows to the caller's, or None for global rows.
+
+    Company-owned rows by their legal entity (M1); a legal entity by its own id; a user when
+    they share a legal entity with the caller; job runs by the K1 visibility rule.
+    """
+    from db.models.jobs import JobRun
+    from db.models.master_data import AppUser, UserLegalEntity
+
+    if model is JobRun:
+        from domain.jobs import visible_runs
+
+        return visible_runs(actor)
+    if model is LegalEntity:
+        return in_callers_entities(LegalEntity.id, actor)
+    if model is AppUser:
+        members = select(UserLegalEntity.user_id).where(
+            in_callers_entities(UserLegalEntity.legal_entity_id, actor)
+        )
+        return AppUser.id.in_(members)
+    entity_column = getattr(model, "legal_entity_id", None)
+    return in_callers_entities(entity_column, actor) if entity_column is not None else None

@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, Select, select
 from strawberry.dataloader import DataLoader
 
 from db.base import Base
-from db.models.master_data import LegalEntity
 
 if TYPE_CHECKING:
     from resolvers.context import Context
@@ -44,16 +43,11 @@ class Loaders:
         return self._loaders[key]
 
     def _scoped(self, model: type[M]) -> Select[Any]:
-        from domain.scope import in_callers_entities
+        from domain.scope import visible_rows
 
         statement = select(model)
-        # A legal entity is scoped by its own id: it has no legal_entity_id column (M1).
-        entity_column = (
-            LegalEntity.id if model is LegalEntity else getattr(model, "legal_entity_id", None)
-        )
-        if entity_column is not None:
-            statement = statement.where(in_callers_entities(entity_column, self._context.actor))
-        return statement
+        visible = visible_rows(model, self._context.actor)
+        return statement if visible is None else statement.where(visible)
 
     def _by_id_batch(self, model: type[M]) -> Callable[[list[int]], Any]:
         async def load(ids: list[int]) -> Sequence[M | None]:

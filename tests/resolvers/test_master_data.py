@@ -52,3 +52,33 @@ async def test_create_legal_entity_bad_input_writes_nothing(
         assert payload["legalEntity"] is None
         assert error_codes(payload) == [code]
     assert await session.scalar(select(func.count()).select_from(LegalEntity)) == before
+
+
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+async def test_m1_node_hides_users_outside_your_legal_entities(
+    client: GraphQLClient, world: World
+) -> None:
+    from schema.relay import encode_id
+
+    colleague = encode_id("User", world.users["manager"].id)
+    stranger = encode_id("User", world.users["outsider"].id)
+    seen = await client.data(NODE, {"id": colleague}, token=world.tokens["employee"])
+    hidden = await client.data(NODE, {"id": stranger}, token=world.tokens["employee"])
+    assert seen["node"] == {"id": colleague} and hidden["node"] is None
+
+
+async def test_k1_node_shows_global_job_runs_to_admins_only(
+    client: GraphQLClient, world: World, session: AsyncSession
+) -> None:
+    from db.models.jobs import JobRun
+    from schema.relay import encode_id
+
+    run = JobRun(task_name="journals.import_from_staging", status="queued", arguments={})
+    session.add(run)
+    await session.commit()
+    gid = encode_id("JobRun", run.id)
+    admin = await client.data(NODE, {"id": gid}, token=world.tokens["admin"])
+    employee = await client.data(NODE, {"id": gid}, token=world.tokens["employee"])
+    assert admin["node"] == {"id": gid} and employee["node"] is None
