@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,6 +13,13 @@ from resolvers import journals as resolvers
 from resolvers.context import Info
 from schema.node import register_node
 from schema.relay import Node
+
+if TYPE_CHECKING:
+    from schema.actuals import Actual
+    from schema.expenses_voucher import Voucher
+
+LazyActual = Annotated["Actual", strawberry.lazy("schema.actuals")]
+LazyVoucher = Annotated["Voucher", strawberry.lazy("schema.expenses_voucher")]
 
 JournalStatus = strawberry.enum(models.JournalStatus, name="JournalStatus")
 JournalLineStatus = strawberry.enum(models.LineStatus, name="JournalLineStatus")
@@ -109,6 +117,20 @@ class JournalLine(Node):
     async def journal(self, info: Info) -> Journal | None:
         row = await resolvers.journal_by_id(info.context, self.journal_pk)
         return Journal.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The actual this line posts, with its source document.")
+    async def actual(self, info: Info) -> LazyActual | None:
+        from schema.actuals import Actual
+
+        row = await resolvers.actual_of(info.context, self.actual_pk)
+        return Actual.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The voucher posted for this line (J7: at most one).")
+    async def voucher(self, info: Info) -> LazyVoucher | None:
+        from schema.expenses_voucher import Voucher
+
+        row = await resolvers.voucher_of_line(info.context, self.pk)
+        return Voucher.from_row(row) if row is not None else None
 
     @strawberry.field(description="Financial dimension distribution; empty when not set.")
     async def dimensions(self, info: Info) -> list[DimensionShare]:

@@ -21,7 +21,8 @@ JOURNALS = """
 query($status: JournalStatus, $first: Int!) {
   journals(status: $status, first: $first) {
     edges { node { id number status lineCount legalEntity
-      lines { id status voucherNumber exchangeRate dimensions { dimension sharePercent } } } }
+      lines { id status voucherNumber exchangeRate dimensions { dimension sharePercent }
+        actual { id amount expenseReport { id } } voucher { id lines { debit credit } } } } }
   }
 }"""
 EDIT = """
