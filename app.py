@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -21,6 +22,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from config import Settings, get_settings
+from db.events import EventListener
 from db.migrate import current_revision, head_revision
 from db.session import make_engine, make_session_factory
 from jobs.app import open_jobs
@@ -51,7 +53,11 @@ class GraphQLApp(GraphQL[Context, None]):
         session: AsyncSession = request.scope["state"]["session"]
         request_id: str = request.scope["state"]["request_id"]
         context = Context(
-            settings=self.settings, session=session, request_id=request_id, actor_or_none=None
+            settings=self.settings,
+            session=session,
+            request_id=request_id,
+            actor_or_none=None,
+            events=getattr(request.app.state, "events", None),
         )
         if isinstance(request, Request):
             try:
@@ -113,6 +119,11 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+def plain_url(engine: AsyncEngine) -> str:
+    """The engine's database as a libpq URL (what asyncpg and psycopg take)."""
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def job_runner(settings: Settings, engine: AsyncEngine) -> AbstractAsyncContextManager[Any]:
     """Mutations defer jobs, so the job runner opens with the API (on the API's database);
     with `settings.run_worker` it also works the queues in this process."""
@@ -139,10 +150,17 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         for hook in lifespan_hooks or []:
             await hook(app)
-        async with job_runner(settings, engine):
-            log.info("api_started")
-            yield
-        await engine.dispose()
+        listener = EventListener(plain_url(engine))
+        async with asyncio.timeout(30):
+            await listener.start()
+        app.state.events = listener
+        try:
+            async with job_runner(settings, engine):
+                log.info("api_started")
+                yield
+        finally:
+            await listener.stop()
+            await engine.dispose()
 
     app = Starlette(
         routes=[

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
 from config import Settings
+from db.events import EventListener
 from domain.actors import Actor
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Context:
     # One AsyncSession must never run two statements at once; resolvers run concurrently.
     db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     extras: dict[str, Any] = field(default_factory=dict)
+    # The instance's status-event listener (K3); None where the app's lifespan did not run.
+    events: EventListener | None = None
     # Set by strawberry from a WebSocket's connection_init payload (graphql-transport-ws).
     connection_params: dict[str, Any] | None = None
 

@@ -20,6 +20,7 @@ from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
 from schema.expenses import ExpensesMutation, ExpensesQuery
 from schema.jobs import JobsMutation, JobsQuery
+from schema.events import Subscription
 from schema.journals import JournalsMutation, JournalsQuery
 from schema.journals_posting import JournalPostingMutation
 from schema.ledger import LedgerMutation, LedgerQuery
@@ -80,6 +81,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[LegalEntity],
         extensions=[
             _shared(ParserCache(maxsize=1000)),
