@@ -6,7 +6,6 @@ import strawberry
 
 from db.models import master_data as master_models
 from db.models import parameters as models
-from db.models.master_data import BillingType
 from db.models.parameters import LineProperty, PeriodUnit
 from resolvers import parameters as resolvers
 from resolvers.context import Info
@@ -20,12 +19,13 @@ from schema.parameters_accounts import (
     UpdateAccountInput,
 )
 from schema.parameters_input import LinePropertyInput, UpdateParametersInput
+from schema.projects_types import BillingType
 from schema.relay import Connection, encode_id
 
 
 @strawberry.type
 class LinePropertyMap:
-    billing_type: BillingType
+    billing_type: BillingType  # type: ignore[valid-type]
     line_property: LineProperty
 
     @classmethod

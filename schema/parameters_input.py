@@ -6,17 +6,16 @@ from typing import TypeVar
 
 import strawberry
 
-from db.models.master_data import BillingType
 from db.models.parameters import LineProperty, PeriodUnit
 from domain import parameters as domain
 from domain.errors import DomainError, DomainErrors
+from schema.projects_types import BillingType
 from schema.relay import decode_id
 
 T = TypeVar("T")
 
 strawberry.enum(PeriodUnit, name="PeriodUnit", description="How journal lines are grouped (J2).")
 strawberry.enum(LineProperty, name="LineProperty")
-strawberry.enum(BillingType, name="BillingType")
 
 # Input field -> (parameter column, global id type) of every reference a parameter holds.
 REFERENCE_FIELDS = {
@@ -82,7 +81,7 @@ class UpdateParametersInput:
 @strawberry.input
 class LinePropertyInput:
     legal_entity: str
-    billing_type: BillingType
+    billing_type: BillingType  # type: ignore[valid-type]
     line_property: LineProperty
 
     def to_domain(self) -> domain.LinePropertyChange:
