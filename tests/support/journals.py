@@ -131,6 +131,8 @@ async def add_actuals(
                     "cost_amount": abs(amount),
                     "currency_code": currency,
                     "chargeable": True,
+                    # Its actual is made below: the automatic approval job must skip it.
+                    "actuals_created_at": dt.datetime.now(dt.UTC),
                 }
                 for line_id, amount in zip(line_ids, amounts, strict=True)
             ],
