@@ -27,7 +27,6 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
-    max_page_size: int = 100
 
     @property
     def is_development(self) -> bool:
