@@ -16,8 +16,9 @@ from sqlalchemy import select
 from db.models.actuals import Actual
 from db.models.journals import JournalLine
 from domain.errors import DomainError, ErrorCode
+from domain.journals_batch import BatchFilter, claim_next_draft_journal
 from domain.journals_import import import_pending_actuals
-from domain.journals_posting import BatchFilter, claim_next_draft_journal, post_journal
+from domain.journals_posting import post_journal
 from domain.journals_requests import BATCH_TASK, IMPORT_TASK, POST_TASK
 from jobs.app import app
 from jobs.deferral import defer_with_run
