@@ -1,0 +1,141 @@
+"""The whole life cycle on the demo data, as a front end and the job runner do it:
+an employee's report, the manager's approval, the accountant's posting (E1-E4), the automatic
+approval job (E5), staging filling up (A2), import (J1), posting (J5) — and afterwards the
+expense integration account is clear (L5) and every voucher balances (L1)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import procrastinate
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from config import Settings
+from db.models.ledger import VoucherLine
+from db.models.parameters import LegalEntityParameters
+from demo import demo_tokens, load_demo
+from tests.support.client import GraphQLClient
+from tests.support.jobs import Sessions, committed, drain, jobs_app
+from tests.support.journals import DOMAIN_TABLES
+from tests.support.world import TODAY
+
+__all__ = ["committed", "jobs_app"]
+
+CATALOG = """{
+  expenseCategories(legalEntity: "USPM", usableInExpense: true) { nodes { id code } }
+  projects(legalEntity: "USPM") { nodes { id code } }
+}"""
+CREATE = """mutation($input: CreateExpenseReportInput!) {
+  createExpenseReport(input: $input) { expenseReport { id } errors { code message } } }"""
+ADD = """mutation($report: ID!, $input: ExpenseLineInput!) {
+  addExpenseLine(reportId: $report, input: $input) { errors { code field message } } }"""
+STEP = """mutation($id: ID!) {
+  %s(id: $id) { expenseReport { status } errors { code message } } }"""
+POST = """mutation($id: ID!) {
+  postExpenseReport(id: $id) { expenseReport { status } automaticApprovalRun { id }
+  errors { code message } } }"""
+STAGING = (
+    """{ actuals(filter: {pendingImport: true}) { nodes { actualType amount currencyCode } } }"""
+)
+IMPORT = """mutation { importFromStaging(legalEntity: "USPM") { jobRun { id } errors { code } } }"""
+JOURNALS = """{ journals(legalEntity: "USPM", status: DRAFT) { nodes { id lineCount } } }"""
+POST_JOURNAL = """mutation($id: ID!) { postJournal(id: $id) {
+  postedLines failedLines journal { status } errors { code message } } }"""
+
+
+@pytest.fixture
+async def demo(
+    committed: Sessions, engine: AsyncEngine, settings: Settings
+) -> AsyncIterator[dict[str, str]]:
+    async with committed() as session:
+        await load_demo(session)
+        await session.commit()
+        tokens = {
+            token.email.split("@")[0]: token.token for token in await demo_tokens(session, settings)
+        }
+    yield tokens
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {DOMAIN_TABLES} CASCADE"))
+
+
+@pytest.fixture
+async def api(engine: AsyncEngine, settings: Settings) -> AsyncIterator[GraphQLClient]:
+    from app import create_app
+
+    async with GraphQLClient.for_app(create_app(settings, engine=engine)) as client:
+        yield client
+
+
+async def _ok(
+    client: GraphQLClient, query: str, variables: dict[str, Any], token: str
+) -> dict[str, Any]:
+    payload = await client.mutate(query, variables, token=token)
+    assert payload["errors"] == [], payload
+    return payload
+
+
+async def test_expense_to_ledger_round_trip(
+    committed: Sessions,
+    jobs_app: procrastinate.App,
+    demo: dict[str, str],
+    api: GraphQLClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each step on demand here: the worker must not also run the periodic processes whose
+    # last tick it finds missed (they would import and post before the test looks).
+    monkeypatch.setattr(jobs_app, "periodic_defaults", {"max_delay": 0})
+    catalog = await api.data(CATALOG, token=demo["employee"])
+    category = next(c["id"] for c in catalog["expenseCategories"]["nodes"] if c["code"] == "TRAVEL")
+    project = next(p["id"] for p in catalog["projects"]["nodes"] if p["code"] == "US-TM-001")
+    report = (
+        await _ok(
+            api, CREATE, {"input": {"legalEntity": "USPM", "currencyCode": "USD"}}, demo["employee"]
+        )
+    )["expenseReport"]["id"]
+    line = {
+        "date": TODAY.isoformat(),
+        "expenseCategoryId": category,
+        "projectId": project,
+        "amount": "200.00",
+        "currencyCode": "EUR",
+        "salesTax": "38.00",
+        "nonRecoverableTax": "8.00",
+        "merchant": "Lufthansa",
+    }
+    await _ok(api, ADD, {"report": report, "input": line}, demo["employee"])
+    await _ok(api, STEP % "submitExpenseReport", {"id": report}, demo["employee"])
+    approved = await _ok(api, STEP % "approveExpenseReport", {"id": report}, demo["manager"])
+    assert approved["expenseReport"]["status"] == "APPROVED"
+    posted = await _ok(api, POST, {"id": report}, demo["accountant"])
+    assert posted["expenseReport"]["status"] == "POSTED" and posted["automaticApprovalRun"]
+
+    await drain(jobs_app)  # the automatic approval job makes the actuals (E5)
+    staging = await api.data(STAGING, token=demo["accountant"])
+    kinds = sorted(actual["actualType"] for actual in staging["actuals"]["nodes"])
+    assert kinds == ["COST", "UNBILLED_SALES"]
+    cost = next(a for a in staging["actuals"]["nodes"] if a["actualType"] == "COST")
+    assert (cost["amount"], cost["currencyCode"]) == ("208.0000", "EUR")  # net + non-recoverable
+
+    await _ok(api, IMPORT, {}, demo["accountant"])
+    await drain(jobs_app)
+    (journal,) = (await api.data(JOURNALS, token=demo["accountant"]))["journals"]["nodes"]
+    assert journal["lineCount"] == 2
+    result = await _ok(api, POST_JOURNAL, {"id": journal["id"]}, demo["accountant"])
+    assert (result["postedLines"], result["failedLines"]) == (2, 0)
+    assert (await api.data(STAGING, token=demo["accountant"]))["actuals"]["nodes"] == []
+
+    async with committed() as session:
+        integration = await session.scalar(
+            select(LegalEntityParameters.expense_integration_account_id).limit(1)
+        )
+        balance = await session.scalar(
+            select(func.sum(VoucherLine.debit - VoucherLine.credit)).where(
+                VoucherLine.account_id == integration
+            )
+        )
+        overall = await session.scalar(select(func.sum(VoucherLine.debit - VoucherLine.credit)))
+    assert (balance, overall) == (Decimal(0), Decimal(0))  # L5, L1
