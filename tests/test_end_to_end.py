@@ -83,11 +83,7 @@ async def test_expense_to_ledger_round_trip(
     jobs_app: procrastinate.App,
     demo: dict[str, str],
     api: GraphQLClient,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Each step on demand here: the worker must not also run the periodic processes whose
-    # last tick it finds missed (they would import and post before the test looks).
-    monkeypatch.setattr(jobs_app, "periodic_defaults", {"max_delay": 0})
     catalog = await api.data(CATALOG, token=demo["employee"])
     category = next(c["id"] for c in catalog["expenseCategories"]["nodes"] if c["code"] == "TRAVEL")
     project = next(p["id"] for p in catalog["projects"]["nodes"] if p["code"] == "US-TM-001")

@@ -115,7 +115,7 @@ async def test_j7_j8_parallel_batch_posting_posts_every_line_once(
     async with committed() as session:
         batch = await defer_with_run(session, post_batch)
         await session.commit()
-    await jobs_app.run_worker_async(wait=False, install_signal_handlers=False, concurrency=3)
+    await drain(jobs_app, concurrency=3)
     assert (await run_row(committed, batch.id)).status == JobStatus.SUCCEEDED
     await _posted_exactly_once(committed, 30)
 

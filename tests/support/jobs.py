@@ -45,12 +45,24 @@ async def committed(engine: AsyncEngine) -> AsyncIterator[Sessions]:
 async def jobs_app(settings: Settings, database_url: str) -> AsyncIterator[procrastinate.App]:
     """The App opened on the scratch database (per test: `open_jobs` is one per process)."""
     async with open_jobs(settings, url=database_url) as app:
-        yield app
+        # A test's worker runs what the test queued, not the periodic processes whose last
+        # tick it finds missed (they would import, post or approve behind the test's back).
+        previous, app.periodic_defaults = app.periodic_defaults, {"max_delay": 0}
+        try:
+            yield app
+        finally:
+            app.periodic_defaults = previous
 
 
-async def drain(app: procrastinate.App) -> None:
-    """Run every queued job in this process, then return."""
-    await app.run_worker_async(wait=False, install_signal_handlers=False, concurrency=1)
+async def drain(app: procrastinate.App, *, concurrency: int = 1) -> None:
+    """Run every queued job in this process, also those queued by the jobs it runs (a worker
+    that does not wait stops as soon as it once finds the queue empty), then return."""
+    while True:
+        await app.run_worker_async(
+            wait=False, install_signal_handlers=False, concurrency=concurrency
+        )
+        if not list(await app.job_manager.list_jobs_async(status="todo")):
+            return
 
 
 async def run_row(sessions: Sessions, run_id: int) -> JobRun:
