@@ -16,7 +16,8 @@ from resolvers.context import ApiError
 
 def _is_expected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is None or isinstance(original, ApiError | DomainError)
+    # A GraphQLError as the cause: graphql-core refusing a variable's value (coercion).
+    return original is None or isinstance(original, GraphQLError | DomainError)
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -77,6 +78,9 @@ class MaskUnexpectedErrors(MaskErrors):
             error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
         elif isinstance(original, ApiError):
             ERRORS.labels(code=str((original.extensions or {}).get("code"))).inc()
+        elif isinstance(original, GraphQLError) and not error.extensions:
+            ERRORS.labels(code="BAD_USER_INPUT").inc()
+            error.extensions = {"code": "BAD_USER_INPUT"}
         return error
 
 

@@ -204,3 +204,17 @@ async def test_j6_processing_line_reset_after_24_hours_or_by_admin(
     assert by_admin["errors"] == [] and after_a_day["errors"] == []
     reasons = await session.scalars(select(AuditRecord.reason).order_by(AuditRecord.id))
     assert list(reasons) == ["posting worker crashed", None]
+
+
+async def test_invalid_enum_values_are_refused_before_anything_runs(
+    client: GraphQLClient, world: World, statements: StatementCounter
+) -> None:
+    token = world.tokens["accountant"]
+    inline = await client.execute("{ journals(status: SHIPPED) { nodes { id } } }", token=token)
+    variable = await client.execute(JOURNALS, {"status": "shipped", "first": 5}, token=token)
+    codes = [body["errors"][0]["extensions"]["code"] for body in (inline, variable)]
+    assert codes == ["GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"]
+    assert inline.get("data") is None and variable.get("data") is None
+    assert "SHIPPED" in inline["errors"][0]["message"]
+    assert "'shipped' does not exist in 'JournalStatus'" in variable["errors"][0]["message"]
+    assert statements.count == 0
