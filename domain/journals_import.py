@@ -101,6 +101,8 @@ async def _plan_targets(
             text("INSERT INTO import_targets VALUES (:period_start, :first, :last, :journal_id)"),
             targets,
         )
+        await session.execute(text(sql.INDEX_TARGETS))
+        await session.execute(text("ANALYZE import_targets"))
         result.journal_ids.update(int(str(target["journal_id"])) for target in targets)
 
 

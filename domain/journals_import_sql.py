@@ -82,6 +82,10 @@ FROM generate_series(1, :count)
 RETURNING id
 """
 
+INDEX_TARGETS = """
+CREATE INDEX ON import_targets ((coalesce(period_start, 'infinity'::date)), first_rn)
+"""
+
 TARGETS = """
 CREATE TEMP TABLE import_targets (
     period_start date, first_rn bigint, last_rn bigint, journal_id bigint
@@ -97,8 +101,14 @@ WITH inserted AS (
            r.accounting_date, next_number(:sequence_id), r.project_category_id,
            r.line_property, r.rate
     FROM import_rows r
-    JOIN import_targets t ON t.period_start IS NOT DISTINCT FROM r.period_start
-         AND r.rn BETWEEN t.first_rn AND t.last_rn
+    -- The target whose row range starts at or before the row: an index probe per row (a
+    -- range join would compare every row with every target).
+    CROSS JOIN LATERAL (
+        SELECT t.journal_id FROM import_targets t
+        WHERE coalesce(t.period_start, 'infinity'::date)
+              = coalesce(r.period_start, 'infinity'::date)
+          AND t.first_rn <= r.rn
+        ORDER BY t.first_rn DESC LIMIT 1) t
     ORDER BY r.actual_id
     ON CONFLICT (actual_id) DO NOTHING
     RETURNING journal_id
