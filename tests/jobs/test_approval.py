@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import procrastinate
 import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import (
@@ -21,7 +22,8 @@ from db.models.actuals import Actual
 from db.models.expenses import ProjectExpense
 from db.models.jobs import JobLogEntry, JobRun
 from db.models.prices import PriceList, ProjectPriceList
-from jobs.approval import approve_expenses
+from jobs.approval import approve_expenses, automatic_approval
+from jobs.deferral import defer_with_run
 from jobs.runs import RunHandle
 from tests.support.client import GraphQLClient
 from tests.support.expenses import (
@@ -33,9 +35,10 @@ from tests.support.expenses import (
     transition,
 )
 from tests.support.expenses_committed import Committed, committed_expenses
+from tests.support.jobs import committed, drain, jobs_app, run_row
 from tests.support.world import World
 
-__all__ = ["committed_expenses", "deferrals"]
+__all__ = ["committed", "committed_expenses", "deferrals", "jobs_app"]
 
 NOW = dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 LINE_ACTUALS = """
@@ -219,3 +222,18 @@ async def test_e5_two_runs_at_once_make_each_actual_once(
         assert amounts == {Decimal("62.5000")}  # 2 x (25.00 + 25 %)
     finally:
         await other.dispose()
+
+
+async def test_e5_deferred_task_runs_on_a_worker_with_progress(
+    engine: AsyncEngine,
+    committed_expenses: Committed,
+    committed: async_sessionmaker[AsyncSession],
+    jobs_app: procrastinate.App,
+) -> None:
+    """The task as procrastinate runs it: deferred like the posting does, then worked."""
+    async with committed.begin() as session:
+        run_id = (await defer_with_run(session, automatic_approval)).id
+    await drain(jobs_app)
+    run = await run_row(committed, run_id)
+    assert (run.status, run.progress_done, run.progress_total) == ("succeeded", 4, 4)
+    assert len(await _actual_counts(engine, committed_expenses)) == 8
