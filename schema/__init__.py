@@ -18,9 +18,9 @@ from config import get_settings
 from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
 from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
+from schema.events import Subscription
 from schema.expenses import ExpensesMutation, ExpensesQuery
 from schema.jobs import JobsMutation, JobsQuery
-from schema.events import Subscription
 from schema.journals import JournalsMutation, JournalsQuery
 from schema.journals_posting import JournalPostingMutation
 from schema.ledger import LedgerMutation, LedgerQuery
