@@ -24,6 +24,7 @@ def visible_rows(model: type[Any], actor: Actor) -> ColumnElement[bool] | None:
     Company-owned rows by their legal entity (M1); a legal entity by its own id; a user when
     they share a legal entity with the caller; job runs by the K1 visibility rule.
     """
+    from db.models.expenses import ExpenseLine, ExpenseReport
     from db.models.jobs import JobRun
     from db.models.master_data import AppUser, UserLegalEntity
 
@@ -31,6 +32,10 @@ def visible_rows(model: type[Any], actor: Actor) -> ColumnElement[bool] | None:
         from domain.jobs import visible_runs
 
         return visible_runs(actor)
+    if model in (ExpenseReport, ExpenseLine):
+        from domain.expenses_visibility import visible_lines, visible_reports
+
+        return visible_reports(actor) if model is ExpenseReport else visible_lines(actor)
     if model is LegalEntity:
         return in_callers_entities(LegalEntity.id, actor)
     if model is AppUser:

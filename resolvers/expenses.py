@@ -18,7 +18,7 @@ from db.models.master_data import LegalEntity, Project, Role
 from domain import expenses, expenses_approval, expenses_posting
 from domain.actors import Actor
 from domain.expenses_lines import ExpenseLineData
-from domain.scope import in_callers_entities
+from domain.expenses_visibility import visible_reports
 from jobs.approval import defer_automatic_approval
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
@@ -34,15 +34,6 @@ class ReportFilter:
     from_date: dt.date | None = None
     to_date: dt.date | None = None
     awaiting_my_approval: bool = False
-
-
-def _visible(actor: Actor) -> ColumnElement[bool]:
-    """The caller's legal entities; an employee without an approving role sees only their
-    own reports."""
-    scope = in_callers_entities(ExpenseReport.legal_entity_id, actor)
-    if actor.is_admin or actor.has_role(Role.PROJECT_MANAGER, Role.ACCOUNTANT):
-        return scope
-    return and_(scope, ExpenseReport.employee_user_id == actor.user_id)
 
 
 def _has_line(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -71,7 +62,7 @@ def awaiting(actor: Actor) -> ColumnElement[bool]:
 
 
 def report_filters(actor: Actor, data: ReportFilter) -> list[ColumnElement[bool]]:
-    clauses = [_visible(actor)]
+    clauses = [visible_reports(actor)]
     if data.status is not None:
         clauses.append(ExpenseReport.status == data.status)
     if data.employee_id is not None:
@@ -95,21 +86,22 @@ def report_filters(actor: Actor, data: ReportFilter) -> list[ColumnElement[bool]
 
 
 async def expense_reports(
-    context: Context, data: ReportFilter, *, first: int, after: int | None
+    context: Context,
+    data: ReportFilter,
+    *,
+    first: int,
+    after: int | None,
+    newest_first: bool = False,
 ) -> Page[ExpenseReport]:
     statement = select(ExpenseReport).where(*report_filters(context.actor, data))
-    return await keyset_page(context, statement, ExpenseReport.id, first=first, after=after)
+    return await keyset_page(
+        context, statement, ExpenseReport.id, first=first, after=after, newest_first=newest_first
+    )
 
 
 async def expense_report(context: Context, report_id: int) -> ExpenseReport | None:
-    row = await context.loaders.by_id(ExpenseReport).load(report_id)
-    if row is None:
-        return None
-    async with context.db() as session:
-        visible = await session.scalar(
-            select(ExpenseReport.id).where(ExpenseReport.id == row.id, _visible(context.actor))
-        )
-    return row if visible is not None else None
+    """One report, or None when it is not the caller's to see (the loader applies the rule)."""
+    return await context.loaders.by_id(ExpenseReport).load(report_id)
 
 
 async def create_expense_report(

@@ -48,12 +48,15 @@ async def keyset_page(
     *,
     first: int,
     after: int | None,
+    newest_first: bool = False,
 ) -> Page[Any]:
-    """One statement per page: rows ordered by id after the cursor, one extra to see more."""
+    """One statement per page: rows in id order (or reverse) after the cursor, one extra to
+    see whether more follow."""
     check_first(first)
     if after is not None:
-        statement = statement.where(id_column > after)
-    statement = statement.order_by(id_column).limit(first + 1)
+        statement = statement.where(id_column < after if newest_first else id_column > after)
+    order = id_column.desc() if newest_first else id_column
+    statement = statement.order_by(order).limit(first + 1)
     async with context.db() as session:
         rows = list((await session.scalars(statement)).all())
     has_next = len(rows) > first

@@ -6,6 +6,7 @@ Types are in schema/expenses_types.py, inputs and payloads in schema/expenses_in
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -48,6 +49,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@strawberry.enum(description="Order of `expenseReports`; the cursor keeps its place either way.")
+class ExpenseReportSort(enum.Enum):
+    OLDEST_FIRST = "oldest_first"
+    NEWEST_FIRST = "newest_first"
+
+
 @strawberry.type
 class ExpensesQuery:
     @strawberry.field(description="Expense reports of your legal entities, oldest first.")
@@ -55,12 +62,17 @@ class ExpensesQuery:
         self,
         info: Info,
         filter: ExpenseReportFilter | None = None,
+        sort: ExpenseReportSort = ExpenseReportSort.OLDEST_FIRST,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[ExpenseReport]:
         where = (filter or ExpenseReportFilter()).to_resolver()
         page = await resolvers.expense_reports(
-            info.context, where, first=first, after=after_key(after)
+            info.context,
+            where,
+            first=first,
+            after=after_key(after),
+            newest_first=sort == ExpenseReportSort.NEWEST_FIRST,
         )
         return to_connection(page.map(ExpenseReport.from_row))
 

@@ -150,3 +150,34 @@ async def test_statement_count_does_not_depend_on_reports_or_lines(
     assert node["voucher"]["lines"] and node["approvals"]
     assert len(small["expenseReports"]["edges"]) == 1
     assert statements.count == small_count, statements.statements
+
+
+async def test_newest_first_pages_backwards_without_gaps(
+    client: GraphQLClient, setup: Setup
+) -> None:
+    for _ in range(3):
+        await create_report(client, setup)
+    query = """query($after: String) {
+      expenseReports(sort: NEWEST_FIRST, first: 2, after: $after) {
+        edges { node { number } } pageInfo { hasNextPage endCursor } } }"""
+    token = setup.world.tokens["employee"]
+    first = (await client.data(query, token=token))["expenseReports"]
+    rest = (await client.data(query, {"after": first["pageInfo"]["endCursor"]}, token=token))[
+        "expenseReports"
+    ]
+    numbers = [e["node"]["number"] for e in first["edges"] + rest["edges"]]
+    assert numbers == sorted(numbers, reverse=True) and len(set(numbers)) == 3
+    assert first["pageInfo"]["hasNextPage"] and not rest["pageInfo"]["hasNextPage"]
+
+
+async def test_m1_an_employee_cannot_read_a_colleagues_report_by_id(
+    client: GraphQLClient, setup: Setup
+) -> None:
+    own = await create_report(client, setup, user="employee")
+    colleague = await create_report(client, setup, user="manager")
+    query = "query($id: ID!) { node(id: $id) { id } expenseReport(id: $id) { id } }"
+    token = setup.world.tokens["employee"]
+    mine = await client.data(query, {"id": own}, token=token)
+    theirs = await client.data(query, {"id": colleague}, token=token)
+    assert mine == {"node": {"id": own}, "expenseReport": {"id": own}}
+    assert theirs == {"node": None, "expenseReport": None}
