@@ -11,7 +11,7 @@ from typing import Any
 
 import procrastinate
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config import Settings
@@ -20,8 +20,7 @@ from db.models.parameters import LegalEntityParameters
 from demo import demo_tokens, load_demo
 from tests.support.client import GraphQLClient
 from tests.support.jobs import Sessions, committed, drain, jobs_app
-from tests.support.journals import DOMAIN_TABLES
-from tests.support.world import TODAY
+from tests.support.world import TODAY, truncate_domain
 
 __all__ = ["committed", "jobs_app"]
 
@@ -58,8 +57,7 @@ async def demo(
             token.email.split("@")[0]: token.token for token in await demo_tokens(session, settings)
         }
     yield tokens
-    async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {DOMAIN_TABLES} CASCADE"))
+    await truncate_domain(engine)
 
 
 @pytest.fixture

@@ -1,9 +1,7 @@
 """Committed expense data for the concurrency tests of the automatic approval job (E5).
 
 Two job runs on two connections only see committed rows, so these rows are really committed,
-under codes of their own, and removed afterwards. Actuals refuse DELETE (A1 trigger), so the
-removal runs with `session_replication_role = replica`, which skips triggers for these rows
-only: the test database's superuser may do that, the application never does.
+under codes of their own, and removed afterwards with TRUNCATE (actuals refuse DELETE, A1).
 """
 
 from __future__ import annotations
@@ -15,26 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db.models.categories import ExpenseCategory, SharedCategory, TransactionCategory
 from db.models.expenses import ExpenseLine, ExpenseReport, ProjectExpense
 from db.models.master_data import AppUser, LegalEntity, Project
 from db.models.prices import PriceList, PriceListLine, ProjectPriceList
+from tests.support.world import truncate_domain
 
 TODAY = dt.date.today()
-ENTITY_TABLES = (
-    "actual",
-    "project_expense",
-    "expense_line",
-    "expense_report",
-    "project_price_list",
-    "price_list_line",
-    "price_list",
-    "project",
-    "expense_category",
-)
 
 
 @dataclass
@@ -160,25 +147,6 @@ async def _posted_lines(
     return expenses
 
 
-async def _remove(engine: AsyncEngine, data: Committed) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(text("SET LOCAL session_replication_role = replica"))
-        for table in ENTITY_TABLES:
-            await conn.execute(
-                text(f"DELETE FROM {table} WHERE legal_entity_id = :id"), {"id": data.entity_id}
-            )
-        await conn.execute(
-            text("DELETE FROM shared_category WHERE transaction_category_id = :id"),
-            {"id": data.transaction_category_id},
-        )
-        for table, key in (
-            ("transaction_category", data.transaction_category_id),
-            ("legal_entity", data.entity_id),
-            ("app_user", data.user_id),
-        ):
-            await conn.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": key})
-
-
 @pytest.fixture
 async def committed_expenses(engine: AsyncEngine) -> AsyncIterator[Committed]:
     """Four posted, chargeable expenses on a time-and-material project with a 25 % markup."""
@@ -193,4 +161,4 @@ async def committed_expenses(engine: AsyncEngine) -> AsyncIterator[Committed]:
     try:
         yield data
     finally:
-        await _remove(engine, data)
+        await truncate_domain(engine)

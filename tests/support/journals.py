@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from config import Settings
@@ -16,7 +16,7 @@ from db.models.actuals import Actual
 from db.models.categories import ExpenseCategory, SharedCategory, TransactionCategory
 from db.models.expenses import ExpenseLine, ExpenseReport, ProjectExpense
 from db.models.master_data import ExchangeRate, Project
-from tests.support.world import TODAY, World, build_world
+from tests.support.world import TODAY, World, build_world, truncate_domain
 
 
 @dataclass
@@ -186,5 +186,4 @@ async def committed_world(
     async with committed() as session:
         world = await build_world(session, settings)
     yield world
-    async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {DOMAIN_TABLES} CASCADE"))
+    await truncate_domain(engine)

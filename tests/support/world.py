@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from config import Settings
 from db.models.ledger import LedgerPeriod, PeriodStatus
@@ -118,3 +118,14 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
         for name, user in users.items()
     }
     return World(companies=companies, users=users, tokens=tokens)
+
+
+# Every table a committed test fills hangs off these (CASCADE); TRUNCATE also passes the
+# immutability guards, which refuse row-by-row deletes of posted rows (L3, A1).
+DOMAIN_TABLES = "legal_entity, app_user, transaction_category, exchange_rate, unit_group, audit_log"
+
+
+async def truncate_domain(engine: AsyncEngine) -> None:
+    """Remove what a committed test wrote (currencies, the reference data, stay)."""
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {DOMAIN_TABLES} CASCADE"))
