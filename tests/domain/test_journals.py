@@ -206,3 +206,79 @@ async def test_j7_a_journal_is_posted_once(session: AsyncSession, world: World) 
         await post_journal(session, journal_id, now=NOW)
     assert refused.value.code == ErrorCode.INVALID_STATE and "posted" in refused.value.message
     assert await session.scalar(select(func.count()).select_from(Voucher)) == 1
+
+
+async def test_j3_category_and_line_property_from_the_setup(
+    session: AsyncSession, world: World
+) -> None:
+    from db.models.categories import ProjectCategory
+    from db.models.parameters import LinePropertyMapping
+
+    base = await staging(session, world)
+    await add_actuals(session, base, [Decimal(1)])
+    fallback = ProjectCategory(
+        legal_entity_id=base.legal_entity_id,
+        code="DEFAULT",
+        name="Default",
+        transaction_category_id=(await _other_category(session)),
+    )
+    session.add(fallback)
+    session.add(
+        LinePropertyMapping(
+            legal_entity_id=base.legal_entity_id,
+            billing_type="time_and_material",
+            line_property="chargeable",
+        )
+    )
+    await session.flush()
+    await _set_parameters(session, base.legal_entity_id, default_project_category_id=fallback.id)
+    await import_pending_actuals(session, base.legal_entity_id)
+    (by_default,) = await _lines(session, base.legal_entity_id)
+    own = ProjectCategory(
+        legal_entity_id=base.legal_entity_id,
+        code="TRAVEL",
+        name="Travel",
+        transaction_category_id=base.category_id,
+    )
+    session.add(own)
+    await session.flush()
+    await add_actuals(session, base, [Decimal(2)])
+    await import_pending_actuals(session, base.legal_entity_id)
+    _, by_category = await _lines(session, base.legal_entity_id)
+    assert by_default.project_category_id == fallback.id  # no project category: the default
+    assert by_category.project_category_id == own.id
+    assert by_default.line_property == by_category.line_property == "chargeable"
+
+
+async def _other_category(session: AsyncSession) -> int:
+    from db.models.categories import TransactionCategory
+
+    category = TransactionCategory(code="FALLBACK", name="Fallback")
+    session.add(category)
+    await session.flush()
+    return category.id
+
+
+async def test_j8_batch_claim_honours_its_filters(session: AsyncSession, world: World) -> None:
+    from domain.journals_batch import BatchFilter, claim_next_draft_journal
+
+    base = await staging(session, world)
+    await _set_parameters(session, base.legal_entity_id, journal_period_unit="days")
+    await add_actuals(session, base, [Decimal(1)], date=TODAY)
+    await add_actuals(session, base, [Decimal(2)], date=TODAY - dt.timedelta(days=1))
+    await import_pending_actuals(session, base.legal_entity_id)
+    journals = {
+        j.period_start: j for j in await session.scalars(select(Journal).order_by(Journal.id))
+    }
+    today, yesterday = journals[TODAY], journals[TODAY - dt.timedelta(days=1)]
+    by_date = await claim_next_draft_journal(session, BatchFilter(period_start=TODAY))
+    by_number = await claim_next_draft_journal(
+        session, BatchFilter(journal_number=yesterday.number)
+    )
+    other_entity = await claim_next_draft_journal(
+        session, BatchFilter(legal_entity_id=world.entity_id("DEPM"))
+    )
+    by_original = await claim_next_draft_journal(
+        session, BatchFilter(original_journal_number=today.number)
+    )
+    assert (by_date, by_number, other_entity, by_original) == (today.id, yesterday.id, None, None)

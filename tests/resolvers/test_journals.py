@@ -218,3 +218,34 @@ async def test_invalid_enum_values_are_refused_before_anything_runs(
     assert "SHIPPED" in inline["errors"][0]["message"]
     assert "'shipped' does not exist in 'JournalStatus'" in variable["errors"][0]["message"]
     assert statements.count == 0
+
+
+DELETE_LINE = "mutation($id: ID!) { deleteJournalLine(id: $id) { deletedId errors { code } } }"
+DELETE_JOURNAL = "mutation($id: ID!) { deleteJournal(id: $id) { deletedId errors { code } } }"
+
+
+async def test_j4_unposted_lines_and_journals_can_be_deleted_posted_ones_not(
+    client: GraphQLClient, world: World, session: AsyncSession
+) -> None:
+    first, second = await _imported(session, world, 2)
+    token = world.tokens["accountant"]
+    line_id = encode_id("JournalLine", first.id)
+    deleted = await client.mutate(DELETE_LINE, {"id": line_id}, token=token)
+    assert deleted == {"deletedId": line_id, "errors": []}
+    journal = await session.get(Journal, second.journal_id)
+    assert journal is not None
+    await session.refresh(journal)
+    assert journal.line_count == 1
+    await session.execute(update(JournalLine).values(status="posted"))
+    await session.commit()
+    refused_line = await client.mutate(
+        DELETE_LINE, {"id": encode_id("JournalLine", second.id)}, token=token
+    )
+    journal_id = encode_id("Journal", second.journal_id)
+    refused_journal = await client.mutate(DELETE_JOURNAL, {"id": journal_id}, token=token)
+    assert error_codes(refused_line) == error_codes(refused_journal) == ["INVALID_STATE"]
+    await session.execute(update(JournalLine).values(status="draft"))
+    await session.commit()
+    gone = await client.mutate(DELETE_JOURNAL, {"id": journal_id}, token=token)
+    assert gone == {"deletedId": journal_id, "errors": []}
+    assert await session.scalar(select(func.count()).select_from(JournalLine)) == 0
