@@ -3,7 +3,6 @@ the error journal and its repair (J5, J6), on-demand import (J1) and batch posti
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import procrastinate
@@ -17,12 +16,11 @@ from domain.journals_import import import_pending_actuals
 from schema.relay import encode_id
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.jobs import Sessions, committed, jobs_app
-from tests.support.journals import Staging, add_actuals, staging
+from tests.support.journals import LAST_MONTH, Staging, add_actuals, staging
 from tests.support.world import TODAY, World
 
 __all__ = ["committed", "jobs_app"]
 
-LAST_MONTH = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 POST = """
 mutation($id: ID!) {
   postJournal(id: $id) {

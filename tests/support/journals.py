@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from config import Settings
 from db.models.actuals import Actual
 from db.models.categories import ExpenseCategory, SharedCategory, TransactionCategory
 from db.models.expenses import ExpenseLine, ExpenseReport, ProjectExpense
+from db.models.journals import JournalLine
 from db.models.master_data import ExchangeRate, Project
+from db.models.parameters import LegalEntityParameters
 from tests.support.world import TODAY, World, build_world, truncate_domain
 
 
@@ -187,3 +189,25 @@ async def committed_world(
         world = await build_world(session, settings)
     yield world
     await truncate_domain(engine)
+
+
+LAST_MONTH = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+async def set_parameters(session: AsyncSession, entity_id: int, **values: object) -> None:
+    await session.execute(
+        update(LegalEntityParameters)
+        .where(LegalEntityParameters.legal_entity_id == entity_id)
+        .values(**values)
+    )
+
+
+async def journal_lines(session: AsyncSession, entity_id: int) -> list[JournalLine]:
+    """The legal entity's journal lines in the order of their actuals."""
+    return list(
+        await session.scalars(
+            select(JournalLine)
+            .where(JournalLine.legal_entity_id == entity_id)
+            .order_by(JournalLine.actual_id)
+        )
+    )

@@ -1,43 +1,26 @@
-"""Import from staging (J1-J3) and posting (J5, J7) against real PostgreSQL."""
+"""Import from staging (J1-J3) against real PostgreSQL: `domain/journals_import.py`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.journals import Journal, JournalLine
-from db.models.ledger import SubledgerTransaction, Voucher, VoucherLine
-from db.models.parameters import LegalEntityParameters
-from domain.errors import DomainError, ErrorCode
 from domain.journals_import import import_pending_actuals
-from domain.journals_posting import post_journal
-from tests.support.journals import add_actuals, add_rate, staging
+from tests.support.journals import (
+    LAST_MONTH,
+    add_actuals,
+    add_rate,
+    journal_lines,
+    set_parameters,
+    staging,
+)
 from tests.support.world import TODAY, World
 
 NOW = dt.datetime.now(dt.UTC)
-LAST_MONTH = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-async def _set_parameters(session: AsyncSession, entity_id: int, **values: object) -> None:
-    await session.execute(
-        update(LegalEntityParameters)
-        .where(LegalEntityParameters.legal_entity_id == entity_id)
-        .values(**values)
-    )
-
-
-async def _lines(session: AsyncSession, entity_id: int) -> list[JournalLine]:
-    return list(
-        await session.scalars(
-            select(JournalLine)
-            .where(JournalLine.legal_entity_id == entity_id)
-            .order_by(JournalLine.actual_id)
-        )
-    )
 
 
 async def test_j1_one_line_per_pending_actual_and_idempotent(
@@ -47,7 +30,7 @@ async def test_j1_one_line_per_pending_actual_and_idempotent(
     actual_ids = await add_actuals(session, base, [Decimal("10.00"), Decimal("20.50")])
     first = await import_pending_actuals(session, base.legal_entity_id)
     second = await import_pending_actuals(session, base.legal_entity_id)
-    lines = await _lines(session, base.legal_entity_id)
+    lines = await journal_lines(session, base.legal_entity_id)
     assert (first.imported, second.imported) == (2, 0)
     assert [line.actual_id for line in lines] == actual_ids
     assert len({line.voucher_number for line in lines}) == 2
@@ -58,10 +41,10 @@ async def test_j1_deleted_unposted_line_comes_back(session: AsyncSession, world:
     base = await staging(session, world)
     (actual_id,) = await add_actuals(session, base, [Decimal("5.00")])
     await import_pending_actuals(session, base.legal_entity_id)
-    (line,) = await _lines(session, base.legal_entity_id)
+    (line,) = await journal_lines(session, base.legal_entity_id)
     await session.execute(delete(JournalLine).where(JournalLine.id == line.id))
     again = await import_pending_actuals(session, base.legal_entity_id)
-    (new_line,) = await _lines(session, base.legal_entity_id)
+    (new_line,) = await journal_lines(session, base.legal_entity_id)
     assert again.imported == 1
     assert new_line.actual_id == actual_id and new_line.id != line.id
     assert new_line.voucher_number != line.voucher_number  # numbers are never reused
@@ -71,7 +54,7 @@ async def test_j2_fills_draft_journal_up_to_lines_per_header(
     session: AsyncSession, world: World
 ) -> None:
     base = await staging(session, world)
-    await _set_parameters(session, base.legal_entity_id, lines_per_journal=2)
+    await set_parameters(session, base.legal_entity_id, lines_per_journal=2)
     await add_actuals(session, base, [Decimal(n) for n in (1, 2, 3)])
     await import_pending_actuals(session, base.legal_entity_id)
     await add_actuals(session, base, [Decimal(n) for n in (4, 5, 6)])
@@ -93,7 +76,7 @@ async def test_j2_fills_draft_journal_up_to_lines_per_header(
 
 async def test_j2_groups_by_period_unit(session: AsyncSession, world: World) -> None:
     base = await staging(session, world)
-    await _set_parameters(session, base.legal_entity_id, journal_period_unit="days")
+    await set_parameters(session, base.legal_entity_id, journal_period_unit="days")
     await add_actuals(session, base, [Decimal(1)], date=TODAY)
     await add_actuals(session, base, [Decimal(2)], date=TODAY - dt.timedelta(days=40))
     await add_rate(session, "EUR", "USD", "1.1", TODAY - dt.timedelta(days=400))
@@ -131,7 +114,7 @@ async def test_j3_missing_rate_leaves_actual_pending_and_says_why(
     retried = await import_pending_actuals(session, base.legal_entity_id)
     (line,) = [
         line
-        for line in await _lines(session, base.legal_entity_id)
+        for line in await journal_lines(session, base.legal_entity_id)
         if line.actual_id == euro_actual
     ]
     assert retried.imported == 1 and line.exchange_rate == Decimal("1.250000")  # inverse of 0.8
@@ -143,69 +126,8 @@ async def test_j3_accounting_date_moves_to_next_open_period(
     base = await staging(session, world)  # last month is on hold, this month open
     await add_actuals(session, base, [Decimal(3)], date=LAST_MONTH)
     await import_pending_actuals(session, base.legal_entity_id)
-    (line,) = await _lines(session, base.legal_entity_id)
+    (line,) = await journal_lines(session, base.legal_entity_id)
     assert line.date == LAST_MONTH and line.accounting_date == TODAY.replace(day=1)
-
-
-async def test_j5_posting_makes_balanced_vouchers_and_subledger(
-    session: AsyncSession, world: World
-) -> None:
-    base = await staging(session, world)
-    await add_actuals(session, base, [Decimal("10.00"), Decimal("0"), Decimal("-4.25")])
-    (journal_id,) = (await import_pending_actuals(session, base.legal_entity_id)).journal_ids
-    result = await post_journal(session, journal_id, now=NOW)
-    await session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # run the L1 trigger now
-    assert (result.posted, result.failed) == (3, 0)
-    sums = (
-        await session.execute(
-            select(func.sum(VoucherLine.debit), func.sum(VoucherLine.credit), func.count()).where(
-                VoucherLine.legal_entity_id == base.legal_entity_id
-            )
-        )
-    ).one()
-    assert sums == (Decimal("14.2500"), Decimal("14.2500"), 4)  # zero line: no voucher (L2)
-    subledger = await session.scalar(select(func.count()).select_from(SubledgerTransaction))
-    vouchers = await session.scalar(select(func.count()).select_from(Voucher))
-    assert (subledger, vouchers) == (3, 2)
-    journal = await session.get(Journal, journal_id)
-    assert journal is not None and journal.status == "posted"
-
-
-async def test_j5_failing_lines_move_to_an_error_journal(
-    session: AsyncSession, world: World
-) -> None:
-    base = await staging(session, world)
-    await _set_parameters(
-        session, base.legal_entity_id, move_to_next_open_period=False, journal_period_unit="all"
-    )
-    (good,), (bad,) = (
-        await add_actuals(session, base, [Decimal(1)]),
-        await add_actuals(session, base, [Decimal(2)], date=LAST_MONTH),
-    )
-    (journal_id,) = (await import_pending_actuals(session, base.legal_entity_id)).journal_ids
-    result = await post_journal(session, journal_id, now=NOW)
-    assert (result.posted, result.failed) == (1, 1) and result.error_journal_id is not None
-    error_journal = await session.get(Journal, result.error_journal_id)
-    (error_line,) = await session.scalars(
-        select(JournalLine).where(JournalLine.journal_id == result.error_journal_id)
-    )
-    assert error_journal is not None and error_journal.status == "error"
-    assert error_journal.original_journal_id == journal_id
-    assert error_line.actual_id == bad and error_line.status == "error"
-    posted = await session.scalar(select(JournalLine.status).where(JournalLine.actual_id == good))
-    assert posted == "posted"
-    assert "on_hold" in (error_line.error_text or "")
-
-
-async def test_j7_a_journal_is_posted_once(session: AsyncSession, world: World) -> None:
-    base = await staging(session, world)
-    await add_actuals(session, base, [Decimal(1)])
-    (journal_id,) = (await import_pending_actuals(session, base.legal_entity_id)).journal_ids
-    await post_journal(session, journal_id, now=NOW)
-    with pytest.raises(DomainError) as refused:
-        await post_journal(session, journal_id, now=NOW)
-    assert refused.value.code == ErrorCode.INVALID_STATE and "posted" in refused.value.message
-    assert await session.scalar(select(func.count()).select_from(Voucher)) == 1
 
 
 async def test_j3_category_and_line_property_from_the_setup(
@@ -231,9 +153,9 @@ async def test_j3_category_and_line_property_from_the_setup(
         )
     )
     await session.flush()
-    await _set_parameters(session, base.legal_entity_id, default_project_category_id=fallback.id)
+    await set_parameters(session, base.legal_entity_id, default_project_category_id=fallback.id)
     await import_pending_actuals(session, base.legal_entity_id)
-    (by_default,) = await _lines(session, base.legal_entity_id)
+    (by_default,) = await journal_lines(session, base.legal_entity_id)
     own = ProjectCategory(
         legal_entity_id=base.legal_entity_id,
         code="TRAVEL",
@@ -244,7 +166,7 @@ async def test_j3_category_and_line_property_from_the_setup(
     await session.flush()
     await add_actuals(session, base, [Decimal(2)])
     await import_pending_actuals(session, base.legal_entity_id)
-    _, by_category = await _lines(session, base.legal_entity_id)
+    _, by_category = await journal_lines(session, base.legal_entity_id)
     assert by_default.project_category_id == fallback.id  # no project category: the default
     assert by_category.project_category_id == own.id
     assert by_default.line_property == by_category.line_property == "chargeable"
@@ -257,28 +179,3 @@ async def _other_category(session: AsyncSession) -> int:
     session.add(category)
     await session.flush()
     return category.id
-
-
-async def test_j8_batch_claim_honours_its_filters(session: AsyncSession, world: World) -> None:
-    from domain.journals_batch import BatchFilter, claim_next_draft_journal
-
-    base = await staging(session, world)
-    await _set_parameters(session, base.legal_entity_id, journal_period_unit="days")
-    await add_actuals(session, base, [Decimal(1)], date=TODAY)
-    await add_actuals(session, base, [Decimal(2)], date=TODAY - dt.timedelta(days=1))
-    await import_pending_actuals(session, base.legal_entity_id)
-    journals = {
-        j.period_start: j for j in await session.scalars(select(Journal).order_by(Journal.id))
-    }
-    today, yesterday = journals[TODAY], journals[TODAY - dt.timedelta(days=1)]
-    by_date = await claim_next_draft_journal(session, BatchFilter(period_start=TODAY))
-    by_number = await claim_next_draft_journal(
-        session, BatchFilter(journal_number=yesterday.number)
-    )
-    other_entity = await claim_next_draft_journal(
-        session, BatchFilter(legal_entity_id=world.entity_id("DEPM"))
-    )
-    by_original = await claim_next_draft_journal(
-        session, BatchFilter(original_journal_number=today.number)
-    )
-    assert (by_date, by_number, other_entity, by_original) == (today.id, yesterday.id, None, None)
