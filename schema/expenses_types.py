@@ -20,7 +20,7 @@ from resolvers import actuals as actual_resolvers
 from resolvers.context import Info
 from schema.actuals import Actual
 from schema.categories_types import ExpenseCategory
-from schema.expenses_voucher import Voucher
+from schema.ledger_vouchers import Voucher
 from schema.master_data import LegalEntity
 from schema.node import register_node
 from schema.projects_types import Project, Task, User

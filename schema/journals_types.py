@@ -16,10 +16,10 @@ from schema.relay import Node
 
 if TYPE_CHECKING:
     from schema.actuals import Actual
-    from schema.expenses_voucher import Voucher
+    from schema.ledger_vouchers import Voucher
 
 LazyActual = Annotated["Actual", strawberry.lazy("schema.actuals")]
-LazyVoucher = Annotated["Voucher", strawberry.lazy("schema.expenses_voucher")]
+LazyVoucher = Annotated["Voucher", strawberry.lazy("schema.ledger_vouchers")]
 
 JournalStatus = strawberry.enum(models.JournalStatus, name="JournalStatus")
 JournalLineStatus = strawberry.enum(models.LineStatus, name="JournalLineStatus")
@@ -127,7 +127,7 @@ class JournalLine(Node):
 
     @strawberry.field(description="The voucher posted for this line (J7: at most one).")
     async def voucher(self, info: Info) -> LazyVoucher | None:
-        from schema.expenses_voucher import Voucher
+        from schema.ledger_vouchers import Voucher
 
         row = await resolvers.voucher_of_line(info.context, self.pk)
         return Voucher.from_row(row) if row is not None else None

@@ -1,8 +1,5 @@
-"""GraphQL types of a posted voucher and its lines (E4, L1), as an expense report shows them.
-
-Defined here because expense posting is the first flow that shows vouchers; the journal and
-vendor invoice flows can import these types rather than define their own.
-"""
+"""GraphQL types of a posted voucher and its lines (L1-L3), shared by every flow that posts:
+expense reports (E4), the integration journal (J5), vendor invoices later."""
 
 from __future__ import annotations
 
