@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from db.models.actuals import Actual
 from db.models.jobs import JobRun
 from db.models.journals import Journal, JournalLine, JournalLineDimension
 from db.models.ledger import Voucher
@@ -110,10 +109,6 @@ async def dimensions_of(context: Context, line_id: int) -> list[JournalLineDimen
 async def voucher_of_line(context: Context, line_id: int) -> Voucher | None:
     vouchers = await context.loaders.children(Voucher, "journal_line_id").load(line_id)
     return vouchers[0] if vouchers else None
-
-
-async def actual_of(context: Context, actual_id: int) -> Actual | None:
-    return await context.loaders.by_id(Actual).load(actual_id)
 
 
 async def journal_by_id(context: Context, journal_id: int) -> Journal | None:

@@ -18,7 +18,7 @@ from resolvers.context import Info
 from schema.categories_types import TransactionClass
 from schema.errors import UserError
 from schema.journals_types import JournalLine
-from schema.node import register_node
+from schema.node import register_node, related
 from schema.pages import after_key, to_connection
 from schema.projects_types import Project, Task
 from schema.relay import Connection, Node, decode_id
@@ -73,22 +73,15 @@ class Actual(Node):
 
     @strawberry.field
     async def project(self, info: Info) -> Project | None:
-        row = await info.context.loaders.by_id(master_models.Project).load(self.row.project_id)
-        return Project.from_row(row) if row is not None else None
+        return await related(info, master_models.Project, self.row.project_id, Project.from_row)
 
     @strawberry.field
     async def task(self, info: Info) -> Task | None:
-        if self.row.task_id is None:
-            return None
-        row = await info.context.loaders.by_id(master_models.Task).load(self.row.task_id)
-        return Task.from_row(row) if row is not None else None
+        return await related(info, master_models.Task, self.row.task_id, Task.from_row)
 
     @strawberry.field(description="The actual this one reverses (A1).")
     async def reverses(self, info: Info) -> Actual | None:
-        if self.row.reverses_actual_id is None:
-            return None
-        row = await info.context.loaders.by_id(models.Actual).load(self.row.reverses_actual_id)
-        return Actual.from_row(row) if row is not None else None
+        return await related(info, models.Actual, self.row.reverses_actual_id, Actual.from_row)
 
     @strawberry.field(description="Source document: the expense line (expense actuals).")
     async def expense_line(self, info: Info) -> LazyLine | None:

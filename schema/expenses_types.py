@@ -22,7 +22,7 @@ from schema.actuals import Actual
 from schema.categories_types import ExpenseCategory
 from schema.ledger_vouchers import Voucher
 from schema.master_data import LegalEntity
-from schema.node import register_node
+from schema.node import register_node, related
 from schema.projects_types import Project, Task, User
 from schema.relay import Node
 
@@ -37,8 +37,7 @@ class CurrencyAmount:
 
 
 async def _user(info: Info, user_id: int) -> User | None:
-    row = await info.context.loaders.by_id(master_models.AppUser).load(user_id)
-    return User.from_row(row) if row is not None else None
+    return await related(info, master_models.AppUser, user_id, User.from_row)
 
 
 @strawberry.type(description="Who decided what, when and why (E2).")
@@ -105,23 +104,20 @@ class ExpenseLine(Node):
 
     @strawberry.field
     async def category(self, info: Info) -> ExpenseCategory | None:
-        loader = info.context.loaders.by_id(category_models.ExpenseCategory)
-        row = await loader.load(self.row.expense_category_id)
-        return ExpenseCategory.from_row(row) if row is not None else None
+        return await related(
+            info,
+            category_models.ExpenseCategory,
+            self.row.expense_category_id,
+            ExpenseCategory.from_row,
+        )
 
     @strawberry.field
     async def project(self, info: Info) -> Project | None:
-        if self.row.project_id is None:
-            return None
-        row = await info.context.loaders.by_id(master_models.Project).load(self.row.project_id)
-        return Project.from_row(row) if row is not None else None
+        return await related(info, master_models.Project, self.row.project_id, Project.from_row)
 
     @strawberry.field
     async def task(self, info: Info) -> Task | None:
-        if self.row.task_id is None:
-            return None
-        row = await info.context.loaders.by_id(master_models.Task).load(self.row.task_id)
-        return Task.from_row(row) if row is not None else None
+        return await related(info, master_models.Task, self.row.task_id, Task.from_row)
 
     @strawberry.field(description="The actuals made from this line once posted (E5).")
     async def actuals(self, info: Info) -> list[Actual]:
@@ -164,9 +160,9 @@ class ExpenseReport(Node):
 
     @strawberry.field
     async def legal_entity(self, info: Info) -> LegalEntity | None:
-        loader = info.context.loaders.by_id(master_models.LegalEntity)
-        row = await loader.load(self.row.legal_entity_id)
-        return LegalEntity.from_row(row) if row is not None else None
+        return await related(
+            info, master_models.LegalEntity, self.row.legal_entity_id, LegalEntity.from_row
+        )
 
     @strawberry.field
     async def employee(self, info: Info) -> User | None:

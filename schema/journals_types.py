@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from db.models import actuals as actual_models
 from db.models import journals as models
 from resolvers import journals as resolvers
 from resolvers.context import Info
-from schema.node import register_node
+from schema.node import register_node, related
 from schema.relay import Node
 
 if TYPE_CHECKING:
@@ -67,10 +68,7 @@ class Journal(Node):
 
     @strawberry.field(description="The journal whose failing lines were moved here (J5).")
     async def original_journal(self, info: Info) -> Journal | None:
-        if self.original_journal_pk is None:
-            return None
-        row = await resolvers.journal_by_id(info.context, self.original_journal_pk)
-        return Journal.from_row(row) if row is not None else None
+        return await related(info, models.Journal, self.original_journal_pk, Journal.from_row)
 
     @strawberry.field
     async def lines(self, info: Info) -> list[JournalLine]:
@@ -115,15 +113,13 @@ class JournalLine(Node):
 
     @strawberry.field
     async def journal(self, info: Info) -> Journal | None:
-        row = await resolvers.journal_by_id(info.context, self.journal_pk)
-        return Journal.from_row(row) if row is not None else None
+        return await related(info, models.Journal, self.journal_pk, Journal.from_row)
 
     @strawberry.field(description="The actual this line posts, with its source document.")
     async def actual(self, info: Info) -> LazyActual | None:
         from schema.actuals import Actual
 
-        row = await resolvers.actual_of(info.context, self.actual_pk)
-        return Actual.from_row(row) if row is not None else None
+        return await related(info, actual_models.Actual, self.actual_pk, Actual.from_row)
 
     @strawberry.field(description="The voucher posted for this line (J7: at most one).")
     async def voucher(self, info: Info) -> LazyVoucher | None:

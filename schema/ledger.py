@@ -14,7 +14,7 @@ from resolvers import ledger as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
 from schema.master_data import LegalEntity
-from schema.node import register_node
+from schema.node import register_node, related
 from schema.pages import after_key, to_connection
 from schema.relay import Connection, Node, decode_id
 
@@ -40,8 +40,9 @@ class LedgerPeriod(Node):
 
     @strawberry.field
     async def legal_entity(self, info: Info) -> LegalEntity | None:
-        row = await info.context.loaders.by_id(master_models.LegalEntity).load(self.legal_entity_id)
-        return LegalEntity.from_row(row) if row is not None else None
+        return await related(
+            info, master_models.LegalEntity, self.legal_entity_id, LegalEntity.from_row
+        )
 
 
 register_node("LedgerPeriod", models.LedgerPeriod, LedgerPeriod.from_row)

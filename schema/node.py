@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from db.base import Base
 from schema.relay import Node, parse_id
+
+M = TypeVar("M", bound=Base)
+T = TypeVar("T")
 
 _REGISTRY: dict[str, tuple[type[Base], Callable[[Any], Node]]] = {}
 
@@ -21,3 +24,12 @@ def node_source(global_id: str) -> tuple[type[Base], Callable[[Any], Node], int]
     if entry is None:
         return None
     return entry[0], entry[1], pk
+
+
+async def related(info: Any, model: type[M], pk: int | None, convert: Callable[[M], T]) -> T | None:
+    """The object a row points at, loaded through the request's DataLoader (one statement per
+    resolver level) and scoped like every load; None when there is no reference or no row."""
+    if pk is None:
+        return None
+    row = await info.context.loaders.by_id(model).load(pk)
+    return convert(row) if row is not None else None

@@ -10,6 +10,7 @@ from db.models.parameters import LineProperty, PeriodUnit
 from resolvers import parameters as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.node import related
 from schema.pages import after_key, to_connection
 from schema.parameters_accounts import (
     Account,
@@ -61,16 +62,10 @@ class LegalEntityParameters:
 
     async def _account(self, info: Info, role: str) -> Account | None:
         pk: int | None = getattr(self.row, f"{role}_account_id")
-        if pk is None:
-            return None
-        row = await info.context.loaders.by_id(master_models.Account).load(pk)
-        return Account.from_row(row) if row is not None else None
+        return await related(info, master_models.Account, pk, Account.from_row)
 
     async def _sequence(self, info: Info, pk: int | None) -> NumberSequence | None:
-        if pk is None:
-            return None
-        row = await info.context.loaders.by_id(master_models.NumberSequence).load(pk)
-        return NumberSequence.from_row(row) if row is not None else None
+        return await related(info, master_models.NumberSequence, pk, NumberSequence.from_row)
 
     @strawberry.field
     async def voucher_sequence(self, info: Info) -> NumberSequence | None:

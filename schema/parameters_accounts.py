@@ -9,7 +9,7 @@ from domain import parameters_accounts as domain
 from resolvers.context import Info
 from schema.errors import UserError
 from schema.master_data import LegalEntity
-from schema.node import register_node
+from schema.node import register_node, related
 from schema.relay import Node, decode_id
 
 
@@ -25,8 +25,7 @@ class Account(Node):
 
     @strawberry.field
     async def legal_entity(self, info: Info) -> LegalEntity | None:
-        row = await info.context.loaders.by_id(models.LegalEntity).load(self.legal_entity_id)
-        return LegalEntity.from_row(row) if row is not None else None
+        return await related(info, models.LegalEntity, self.legal_entity_id, LegalEntity.from_row)
 
 
 register_node("Account", models.Account, Account.from_row)
@@ -51,8 +50,7 @@ class NumberSequence(Node):
 
     @strawberry.field
     async def legal_entity(self, info: Info) -> LegalEntity | None:
-        row = await info.context.loaders.by_id(models.LegalEntity).load(self.legal_entity_id)
-        return LegalEntity.from_row(row) if row is not None else None
+        return await related(info, models.LegalEntity, self.legal_entity_id, LegalEntity.from_row)
 
 
 register_node("NumberSequence", models.NumberSequence, NumberSequence.from_row)

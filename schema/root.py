@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.context import Info
-from schema.node import node_source
+from schema.node import node_source, related
 from schema.relay import Node
 
 
@@ -24,8 +24,7 @@ class RootQuery:
         if source is None:
             return None
         model, convert, pk = source
-        row = await info.context.loaders.by_id(model).load(pk)
-        return convert(row) if row is not None else None
+        return await related(info, model, pk, convert)
 
     @strawberry.field(description="Who the token says you are.")
     def me(self, info: Info) -> Viewer:
