@@ -19,7 +19,7 @@ from domain.categories_usage import (
 )
 from domain.errors import DomainError, ErrorCode
 from domain.master_data import entity_by_code
-from domain.scope import in_callers_entities
+from domain.scope import callers_row, in_callers_entities
 from domain.validation import require_code, require_text
 
 EntityCategory = ExpenseCategory | ProjectCategory
@@ -167,12 +167,9 @@ async def delete_project_category(session: AsyncSession, actor: Actor, pk: int) 
 
 async def _callers(session: AsyncSession, actor: Actor, model: type[C], pk: int) -> C:
     """A category of one of the caller's legal entities; any other id is NOT_FOUND (M1)."""
-    category = await session.scalar(
-        select(model).where(model.id == pk, in_callers_entities(model.legal_entity_id, actor))
+    return await callers_row(
+        session, actor, model, pk, missing=f"The {model.__name__} does not exist.", field=["id"]
     )
-    if category is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"The {model.__name__} does not exist.", ["id"])
-    return category
 
 
 async def _free_code(

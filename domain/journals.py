@@ -16,7 +16,7 @@ from db.models.journals import Journal, JournalLine, JournalLineDimension, Journ
 from db.models.master_data import Role
 from domain.actors import Actor
 from domain.errors import DomainError, DomainErrors, ErrorCode
-from domain.scope import in_callers_entities
+from domain.scope import callers_row, in_callers_entities
 from domain.validation import check_decimal
 
 PROCESSING_TIMEOUT = dt.timedelta(hours=24)
@@ -59,14 +59,15 @@ async def callers_line(session: AsyncSession, actor: Actor, line_id: int) -> Jou
 
 async def callers_journal(session: AsyncSession, actor: Actor, journal_id: int) -> Journal:
     actor.require_role(Role.ACCOUNTANT)
-    journal = await session.scalar(
-        select(Journal)
-        .where(Journal.id == journal_id, in_callers_entities(Journal.legal_entity_id, actor))
-        .with_for_update()
+    return await callers_row(
+        session,
+        actor,
+        Journal,
+        journal_id,
+        missing=f"Journal {journal_id} is not one of yours.",
+        field=["id"],
+        for_update=True,
     )
-    if journal is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"Journal {journal_id} is not one of yours.", ["id"])
-    return journal
 
 
 def _require_line_status(line: JournalLine, *allowed: LineStatus, doing: str) -> None:

@@ -11,7 +11,7 @@ from db.models.master_data import Account, Role
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.master_data import entity_by_code
-from domain.scope import in_callers_entities
+from domain.scope import callers_row
 from domain.validation import require_text
 
 NUMBER_LENGTH = 20  # account.number is VARCHAR(20)
@@ -59,14 +59,15 @@ async def create_account(session: AsyncSession, actor: Actor, data: NewAccount) 
 
 async def get_account(session: AsyncSession, actor: Actor, account_id: int) -> Account:
     """An account of the caller's legal entities, locked for the change; else NOT_FOUND."""
-    account = await session.scalar(
-        select(Account)
-        .where(Account.id == account_id, in_callers_entities(Account.legal_entity_id, actor))
-        .with_for_update()
+    return await callers_row(
+        session,
+        actor,
+        Account,
+        account_id,
+        missing=f"Account {account_id} does not exist.",
+        field=["id"],
+        for_update=True,
     )
-    if account is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"Account {account_id} does not exist.", ["id"])
-    return account
 
 
 async def update_account(session: AsyncSession, actor: Actor, data: AccountChanges) -> Account:

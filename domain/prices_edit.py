@@ -15,7 +15,7 @@ from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.master_data import entity_by_code, get_currency
 from domain.prices import overlaps
-from domain.scope import in_callers_entities
+from domain.scope import callers_row
 from domain.validation import check_date, require_text
 
 
@@ -52,14 +52,14 @@ async def get_price_list(
     session: AsyncSession, actor: Actor, price_list_id: int, field: list[str]
 ) -> PriceList:
     """A price list of the caller's legal entities, else NOT_FOUND (M1)."""
-    price_list = await session.scalar(
-        select(PriceList).where(
-            PriceList.id == price_list_id, in_callers_entities(PriceList.legal_entity_id, actor)
-        )
+    return await callers_row(
+        session,
+        actor,
+        PriceList,
+        price_list_id,
+        missing="The price list does not exist.",
+        field=field,
     )
-    if price_list is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "The price list does not exist.", field)
-    return price_list
 
 
 async def create_price_list(session: AsyncSession, actor: Actor, data: NewPriceList) -> PriceList:

@@ -15,7 +15,7 @@ from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.prices import round_price
 from domain.prices_edit import get_price_list
-from domain.scope import in_callers_entities
+from domain.scope import callers_row
 from domain.units import get_unit
 from domain.validation import check_decimal
 
@@ -75,15 +75,14 @@ class PriceListLineChanges:
 async def get_price_list_line(
     session: AsyncSession, actor: Actor, line_id: int, field: list[str]
 ) -> PriceListLine:
-    line = await session.scalar(
-        select(PriceListLine).where(
-            PriceListLine.id == line_id,
-            in_callers_entities(PriceListLine.legal_entity_id, actor),
-        )
+    return await callers_row(
+        session,
+        actor,
+        PriceListLine,
+        line_id,
+        missing="The price list line does not exist.",
+        field=field,
     )
-    if line is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "The price list line does not exist.", field)
-    return line
 
 
 async def add_price_list_line(

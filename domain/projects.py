@@ -13,7 +13,7 @@ from db.models.master_data import AppUser, BillingType, Project, Role, UserLegal
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.master_data import entity_by_code, get_currency
-from domain.scope import in_callers_entities
+from domain.scope import callers_row, in_callers_entities
 from domain.validation import require_code, require_text
 
 # Who keeps the project master data; admins may do it too (Actor.require_role).
@@ -43,14 +43,9 @@ async def get_project(
     session: AsyncSession, actor: Actor, project_id: int, field: list[str]
 ) -> Project:
     """A project of the caller's legal entities, else NOT_FOUND (another company's is unseen)."""
-    project = await session.scalar(
-        select(Project).where(
-            Project.id == project_id, in_callers_entities(Project.legal_entity_id, actor)
-        )
+    return await callers_row(
+        session, actor, Project, project_id, missing="The project does not exist.", field=field
     )
-    if project is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "The project does not exist.", field)
-    return project
 
 
 async def check_manager(

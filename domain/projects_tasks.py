@@ -14,7 +14,7 @@ from db.models.vendor_invoices import SubcontractLine, VendorInvoiceLine
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.projects import EDITORS, get_project
-from domain.scope import in_callers_entities
+from domain.scope import callers_row
 from domain.validation import require_code, require_text
 
 # Every row that may point at a task; a task they use must stay.
@@ -44,11 +44,9 @@ async def get_task(
     project_id: int | None = None,
 ) -> Task:
     """A task of the caller's legal entities (and of `project_id` when given), else an error."""
-    task = await session.scalar(
-        select(Task).where(Task.id == task_id, in_callers_entities(Task.legal_entity_id, actor))
+    task = await callers_row(
+        session, actor, Task, task_id, missing="The task does not exist.", field=field
     )
-    if task is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "The task does not exist.", field)
     if project_id is not None and task.project_id != project_id:
         raise DomainError(ErrorCode.INVALID, "The task belongs to another project.", field)
     return task

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from db.base import Base
 from db.models.master_data import LegalEntity
 from domain.actors import Actor
+from domain.errors import DomainError, ErrorCode
+
+R = TypeVar("R", bound=Base)
 
 
 def in_callers_entities(
@@ -45,3 +50,28 @@ def visible_rows(model: type[Any], actor: Actor) -> ColumnElement[bool] | None:
         return AppUser.id.in_(members)
     entity_column = getattr(model, "legal_entity_id", None)
     return in_callers_entities(entity_column, actor) if entity_column is not None else None
+
+
+async def callers_row(
+    session: AsyncSession,
+    actor: Actor,
+    model: type[R],
+    pk: int,
+    *,
+    missing: str,
+    field: list[str] | None = None,
+    for_update: bool = False,
+) -> R:
+    """The row `pk` of `model` if the caller may see it (`visible_rows`), else NOT_FOUND with
+    the message `missing`: another company's row is indistinguishable from none (M1)."""
+    id_column: ColumnElement[int] = model.__table__.c.id
+    statement = select(model).where(id_column == pk)
+    visible = visible_rows(model, actor)
+    if visible is not None:
+        statement = statement.where(visible)
+    if for_update:
+        statement = statement.with_for_update()
+    row = await session.scalar(statement)
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, missing, field)
+    return row
