@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.journals import Journal, JournalLine
@@ -15,7 +15,13 @@ from db.models.ledger import SubledgerTransaction, Voucher, VoucherLine
 from domain.errors import DomainError, ErrorCode
 from domain.journals_import import import_pending_actuals
 from domain.journals_posting import post_journal
-from tests.support.journals import LAST_MONTH, add_actuals, set_parameters, staging
+from tests.support.journals import (
+    LAST_MONTH,
+    add_actuals,
+    journal_lines,
+    set_parameters,
+    staging,
+)
 from tests.support.world import TODAY, World
 
 NOW = dt.datetime.now(dt.UTC)
@@ -105,3 +111,18 @@ async def test_j8_batch_claim_honours_its_filters(session: AsyncSession, world: 
         session, BatchFilter(original_journal_number=today.number)
     )
     assert (by_date, by_number, other_entity, by_original) == (today.id, yesterday.id, None, None)
+
+
+async def test_j6_a_line_whose_actual_no_longer_matches_is_invalid_actuals(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)
+    await add_actuals(session, base, [Decimal(5)])
+    (journal_id,) = (await import_pending_actuals(session, base.legal_entity_id)).journal_ids
+    # A line that drifted from its actual (say, restored from an old backup).
+    await session.execute(update(JournalLine).values(date=TODAY - dt.timedelta(days=3)))
+    result = await post_journal(session, journal_id, now=NOW)
+    (line,) = await journal_lines(session, base.legal_entity_id)
+    assert (result.posted, result.failed) == (0, 1)
+    assert line.status == "invalid_actuals" and "no longer matches" in (line.error_text or "")
+    assert line.journal_id == result.error_journal_id

@@ -120,6 +120,27 @@ async def test_j7_j8_parallel_batch_posting_posts_every_line_once(
     await _posted_exactly_once(committed, 30)
 
 
+async def test_j7_several_posting_tasks_on_the_same_journals_post_each_line_once(
+    committed: Sessions, committed_world: World, jobs_app: procrastinate.App
+) -> None:
+    base = await _stage(
+        committed, committed_world, [Decimal(n) for n in range(1, 13)], lines_per_journal=4
+    )
+    journal_ids = sorted(await _import(committed, base))
+    async with committed() as session:
+        runs = [
+            await defer_with_run(session, post_one_journal, journal_id=journal_id)
+            for journal_id in journal_ids
+            for _ in range(3)  # three tasks race for every journal
+        ]
+        runs.append(await defer_with_run(session, post_batch))
+        await session.commit()
+    await drain(jobs_app, concurrency=4)
+    await _posted_exactly_once(committed, 12)
+    finished = [await run_row(committed, run.id) for run in runs]
+    assert {run.status for run in finished} == {JobStatus.SUCCEEDED}  # losing a race is no error
+
+
 async def test_k2_posting_worker_killed_mid_run_then_recovered_posts_once(
     committed: Sessions,
     committed_world: World,
