@@ -76,7 +76,7 @@ async def _ok(
     return payload
 
 
-async def test_expense_to_ledger_round_trip(
+async def test_l5_expense_to_ledger_round_trip_clears_the_integration_account(
     committed: Sessions,
     jobs_app: procrastinate.App,
     demo: dict[str, str],
