@@ -25,6 +25,7 @@ from config import Settings, get_settings
 from db.events import EventListener
 from db.migrate import current_revision, head_revision
 from db.session import make_engine, make_session_factory
+from http_protocol import GraphQLHttp
 from jobs.app import open_jobs
 from jobs.worker import in_process_worker
 from observability import DB_POOL_CHECKED_OUT, DB_POOL_SIZE, configure_logging, log
@@ -144,7 +145,7 @@ def create_app(
     configure_logging(settings.is_development)
     engine = engine or make_engine(settings)
     session_factory = sessions or make_session_factory(engine)
-    graphql = SessionScope(GraphQLApp(settings, session_factory), session_factory)
+    graphql = GraphQLHttp(SessionScope(GraphQLApp(settings, session_factory), session_factory))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

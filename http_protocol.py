@@ -1,0 +1,140 @@
+"""HTTP conventions front ends expect around /graphql, as ASGI wrappers:
+
+- automatic persisted queries: a client sends the sha256 of a document it sent once before
+  instead of the document (Apollo's `extensions.persistedQuery`);
+- `application/graphql-response+json` answered to clients that ask for it (GraphQL over HTTP).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+GRAPHQL_RESPONSE = b"application/graphql-response+json"
+
+
+class PersistedQueryError(Exception):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class PersistedQueryStore:
+    """The documents this instance has seen, by sha256; least recently used go first."""
+
+    def __init__(self, maxsize: int = 5000) -> None:
+        self.maxsize = maxsize
+        self._documents: OrderedDict[str, str] = OrderedDict()
+
+    def resolve(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The request with its document filled in from the hash, or remembered under it."""
+        extensions = request.get("extensions")
+        persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+        if not isinstance(persisted, dict):
+            return request
+        digest = persisted.get("sha256Hash")
+        if not isinstance(digest, str):
+            raise PersistedQueryError("persistedQuery needs a sha256Hash.", "BAD_USER_INPUT")
+        query = request.get("query")
+        if isinstance(query, str):
+            if hashlib.sha256(query.encode()).hexdigest() != digest:
+                raise PersistedQueryError("provided sha does not match query", "BAD_USER_INPUT")
+            self._remember(digest, query)
+            return request
+        known = self._documents.get(digest)
+        if known is None:
+            raise PersistedQueryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+        self._documents.move_to_end(digest)
+        return {**request, "query": known}
+
+    def _remember(self, digest: str, query: str) -> None:
+        self._documents[digest] = query
+        self._documents.move_to_end(digest)
+        while len(self._documents) > self.maxsize:
+            self._documents.popitem(last=False)
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _json_response(send: Send, payload: dict[str, Any]) -> None:
+    body = json.dumps(payload).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class GraphQLHttp:
+    """Applies both conventions to POST /graphql before strawberry sees the request."""
+
+    def __init__(self, app: ASGIApp, store: PersistedQueryStore | None = None) -> None:
+        self.app = app
+        self.store = store or PersistedQueryStore()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        body = await _body(receive)
+        try:
+            body = self._resolved(body)
+        except PersistedQueryError as error:
+            errors = [{"message": str(error), "extensions": {"code": error.code}}]
+            await _json_response(send, {"errors": errors})
+            return
+        await self.app(scope, _replay(body, receive), _media_type(scope, send))
+
+    def _resolved(self, body: bytes) -> bytes:
+        try:
+            request = json.loads(body)
+        except ValueError:
+            return body  # strawberry answers malformed JSON itself
+        if not isinstance(request, dict):
+            return body
+        resolved = self.store.resolve(request)
+        return body if resolved is request else json.dumps(resolved).encode()
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
+def _media_type(scope: Scope, send: Send) -> Send:
+    accept = dict(scope.get("headers") or []).get(b"accept", b"")
+    if GRAPHQL_RESPONSE not in accept:
+        return send
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [
+                (
+                    name,
+                    GRAPHQL_RESPONSE
+                    if name == b"content-type" and value.startswith(b"application/json")
+                    else value,
+                )
+                for name, value in message.get("headers", [])
+            ]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending

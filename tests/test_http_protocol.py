@@ -1,0 +1,68 @@
+"""Automatic persisted queries and the GraphQL-over-HTTP response media type, over HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+
+from tests.support.client import GraphQLClient
+from tests.support.counter import StatementCounter
+from tests.support.world import World
+
+QUERY = "{ legalEntities { nodes { code } } }"
+DIGEST = hashlib.sha256(QUERY.encode()).hexdigest()
+PERSISTED = {"persistedQuery": {"version": 1, "sha256Hash": DIGEST}}
+
+
+async def _post(client: GraphQLClient, world: World, body: dict[str, object]) -> dict[str, object]:
+    response = await client.http.post(
+        "/graphql", json=body, headers={"Authorization": f"Bearer {world.tokens['manager']}"}
+    )
+    assert response.status_code == 200
+    result: dict[str, object] = response.json()
+    return result
+
+
+async def test_a_hash_alone_works_once_the_document_was_sent_with_it(
+    client: GraphQLClient, world: World, statements: StatementCounter
+) -> None:
+    unknown = await _post(client, world, {"extensions": PERSISTED})
+    assert unknown == {
+        "errors": [
+            {
+                "message": "PersistedQueryNotFound",
+                "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
+            }
+        ]
+    }
+    assert statements.count == 0
+    registered = await _post(client, world, {"query": QUERY, "extensions": PERSISTED})
+    by_hash = await _post(client, world, {"extensions": PERSISTED})
+    expected = {"data": {"legalEntities": {"nodes": [{"code": "USPM"}]}}}
+    assert registered == by_hash == expected
+
+
+async def test_a_hash_that_does_not_match_its_document_is_refused(
+    client: GraphQLClient, world: World
+) -> None:
+    wrong = {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
+    refused = await _post(client, world, {"query": QUERY, "extensions": wrong})
+    assert refused["errors"] == [
+        {"message": "provided sha does not match query", "extensions": {"code": "BAD_USER_INPUT"}}
+    ]
+    later = await _post(client, world, {"extensions": wrong})
+    assert "PERSISTED_QUERY_NOT_FOUND" in str(later)  # nothing was remembered
+
+
+async def test_graphql_response_media_type_when_asked_for(
+    client: GraphQLClient, world: World
+) -> None:
+    token = {"Authorization": f"Bearer {world.tokens['manager']}"}
+    asked = await client.http.post(
+        "/graphql",
+        json={"query": QUERY},
+        headers={**token, "Accept": "application/graphql-response+json, application/json"},
+    )
+    plain = await client.http.post("/graphql", json={"query": QUERY}, headers=token)
+    assert asked.headers["content-type"].startswith("application/graphql-response+json")
+    assert plain.headers["content-type"].startswith("application/json")
+    assert asked.json() == plain.json()
