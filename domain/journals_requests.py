@@ -36,7 +36,7 @@ class PostRequest:
 
 @dataclass(frozen=True)
 class BatchRequest:
-    legal_entity: str | None = None
+    legal_entity: str
     period_start: dt.date | None = None
     journal_number: str | None = None
     original_journal_number: str | None = None
@@ -63,18 +63,13 @@ async def _queued(
 
 
 async def request_import(
-    session: AsyncSession, actor: Actor, legal_entity: str | None, defer: Deferrer
+    session: AsyncSession, actor: Actor, legal_entity: str, defer: Deferrer
 ) -> JobRun:
-    """J1 on demand: the same task as the periodic import, for one or all of your entities."""
+    """J1 on demand: the periodic import's task, for one of the caller's legal entities (the
+    periodic run covers them all; a request never reaches beyond the caller's, M1)."""
     actor.require_role(Role.ACCOUNTANT)
-    entity_id = None
-    if legal_entity is not None:
-        entity_id = (await entity_by_code(session, actor, legal_entity, ["legalEntity"])).id
-    elif not actor.is_admin:
-        raise DomainError(
-            ErrorCode.REQUIRED, "Name the legal entity to import for.", ["legalEntity"]
-        )
-    return await _queued(session, actor, defer, IMPORT_TASK, entity_id, {})
+    entity = await entity_by_code(session, actor, legal_entity, ["legalEntity"])
+    return await _queued(session, actor, defer, IMPORT_TASK, entity.id, {})
 
 
 async def request_posting(
@@ -101,17 +96,14 @@ async def request_posting(
 async def request_batch_posting(
     session: AsyncSession, actor: Actor, request: BatchRequest, defer: Deferrer
 ) -> JobRun:
-    """J8 on demand, with the periodic process's optional filters."""
+    """J8 on demand for one of the caller's legal entities, with the periodic process's
+    optional filters."""
     actor.require_role(Role.ACCOUNTANT)
-    entity_id = None
-    if request.legal_entity is not None:
-        entity_id = (await entity_by_code(session, actor, request.legal_entity, ["legalEntity"])).id
-    elif not actor.is_admin:
-        raise DomainError(ErrorCode.REQUIRED, "Name the legal entity to post for.", ["legalEntity"])
+    entity = await entity_by_code(session, actor, request.legal_entity, ["legalEntity"])
     arguments = {
         "period_start": request.period_start.isoformat() if request.period_start else None,
         "journal_number": request.journal_number,
         "original_journal_number": request.original_journal_number,
     }
     filters = {key: value for key, value in arguments.items() if value is not None}
-    return await _queued(session, actor, defer, BATCH_TASK, entity_id, filters)
+    return await _queued(session, actor, defer, BATCH_TASK, entity.id, filters)

@@ -120,7 +120,7 @@ async def entity_code(context: Context, legal_entity_id: int) -> str:
     return entity.code if entity is not None else ""
 
 
-async def request_import(context: Context, legal_entity: str | None) -> Outcome[JobRun]:
+async def request_import(context: Context, legal_entity: str) -> Outcome[JobRun]:
     defer = deferrer(import_from_staging)
     return await run_mutation(
         context,

@@ -42,9 +42,9 @@ class PostJournalPayload:
     errors: list[UserError]
 
 
-@strawberry.input(description="The periodic posting's optional filters (J8).")
+@strawberry.input(description="The legal entity and the periodic posting's optional filters (J8).")
 class PostJournalsInput:
-    legal_entity: str | None = None
+    legal_entity: str
     period_start: dt.date | None = None
     journal_number: str | None = None
     original_journal_number: str | None = None
@@ -64,9 +64,7 @@ def _failed(errors: list[UserError]) -> PostJournalPayload:
 @strawberry.type
 class JournalPostingMutation:
     @strawberry.mutation(description="Import pending actuals now (J1); returns the job run.")
-    async def import_from_staging(
-        self, info: Info, legal_entity: str | None = None
-    ) -> JobRunPayload:
+    async def import_from_staging(self, info: Info, legal_entity: str) -> JobRunPayload:
         return _run_payload(await resolvers.request_import(info.context, legal_entity))
 
     @strawberry.mutation(description="Post one Draft journal (J5).")

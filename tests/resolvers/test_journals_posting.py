@@ -35,7 +35,7 @@ TO_DRAFT = (
     "mutation($id: ID!) { updateJournalToDraft(id: $id) { journal { status } errors { code } } }"
 )
 IMPORT = """
-mutation($le: String) { importFromStaging(legalEntity: $le) {
+mutation($le: String!) { importFromStaging(legalEntity: $le) {
   jobRun { status taskName } errors { code field } } }"""
 BATCH = """
 mutation($input: PostJournalsInput!) { postJournals(input: $input) {
