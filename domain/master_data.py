@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,6 +21,9 @@ from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.validation import require_code, require_text
 
+CODE_LENGTH = 10  # legal_entity.code is VARCHAR(10)
+CURRENCY_CODE = re.compile(r"^[A-Za-z]{3}$")
+
 # Sequences every legal entity gets, so vouchers and journals can be numbered at once.
 DEFAULT_SEQUENCES = {"voucher": "V-", "journal": "J-", "expense_report": "EXP-"}
 
@@ -32,7 +36,8 @@ class NewLegalEntity:
 
 
 async def get_currency(session: AsyncSession, code: str, field: list[str]) -> Currency:
-    currency = await session.get(Currency, code.upper())
+    # Only an ISO-like code is looked up: anything else (NUL, say) names no currency.
+    currency = await session.get(Currency, code.upper()) if CURRENCY_CODE.fullmatch(code) else None
     if currency is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"Unknown currency '{code}'.", field)
     return currency
@@ -43,6 +48,10 @@ async def create_legal_entity(
 ) -> LegalEntity:
     actor.require_role(Role.ADMIN)
     code = require_code(data.code, ["code"]).upper()
+    if len(code) > CODE_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID, f"code must be at most {CODE_LENGTH} characters.", ["code"]
+        )
     name = require_text(data.name, ["name"])
     currency = await get_currency(session, data.currency_code, ["currencyCode"])
     if await session.scalar(select(LegalEntity.id).where(LegalEntity.code == code)):
@@ -73,9 +82,13 @@ async def entity_by_code(
     session: AsyncSession, actor: Actor, code: str, field: list[str]
 ) -> LegalEntity:
     """A legal entity of the caller's, else NOT_FOUND (another company's data stays invisible)."""
+    missing = DomainError(ErrorCode.NOT_FOUND, f"Legal entity '{code}' is not one of yours.", field)
+    # A code outside the token is never sent to the database (one with NUL would fail there).
+    if code.upper() not in actor.legal_entities:
+        raise missing
     entity = await session.scalar(select(LegalEntity).where(LegalEntity.code == code.upper()))
-    if entity is None or entity.code not in actor.legal_entities:
-        raise DomainError(ErrorCode.NOT_FOUND, f"Legal entity '{code}' is not one of yours.", field)
+    if entity is None:
+        raise missing
     return entity
 
 

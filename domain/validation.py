@@ -18,6 +18,8 @@ def require_text(value: str, field: list[str], max_length: int = 200) -> str:
     stripped = value.strip()
     if not stripped:
         raise DomainError(ErrorCode.REQUIRED, f"{field[-1]} must not be empty.", field)
+    if "\x00" in stripped:  # PostgreSQL text cannot hold NUL: refused here, not by the driver
+        raise DomainError(ErrorCode.INVALID, f"{field[-1]} contains a NUL character.", field)
     if len(stripped) > max_length:
         raise DomainError(
             ErrorCode.OUT_OF_RANGE, f"{field[-1]} is longer than {max_length} characters.", field

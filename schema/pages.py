@@ -29,11 +29,12 @@ def to_connection(page: Page[T]) -> Connection[T]:
 def after_key(after: str | None) -> int | None:
     """The id inside an `after` cursor, or None on the first page."""
     from domain.errors import DomainError, ErrorCode
-    from schema.relay import decode_cursor
+    from schema.relay import MAX_PK, decode_cursor
 
     if after is None:
         return None
     key = decode_cursor(after)
-    if not key.isdigit():
+    # ASCII digits only ('²'.isdigit() holds but int() refuses it), within BIGINT.
+    if not (key.isascii() and key.isdigit() and len(key) <= 19) or int(key) > MAX_PK:
         raise DomainError(ErrorCode.INVALID, "The cursor is not valid.", ["after"])
     return int(key)

@@ -11,6 +11,7 @@ import strawberry
 from domain.errors import DomainError, ErrorCode
 
 NodeType = TypeVar("NodeType")
+MAX_PK = 2**63 - 1  # primary keys are BIGINT: a larger number names no row and fails to bind
 
 
 def encode_id(type_name: str, pk: int) -> strawberry.ID:
@@ -24,7 +25,7 @@ def parse_id(global_id: str) -> tuple[str, int]:
         pk = int(raw_pk)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise DomainError(ErrorCode.INVALID, f"'{global_id}' is not a valid id.") from exc
-    if not type_name or pk <= 0:
+    if not type_name or not 0 < pk <= MAX_PK:
         raise DomainError(ErrorCode.INVALID, f"'{global_id}' is not a valid id.")
     return type_name, pk
 

@@ -82,3 +82,43 @@ async def test_k1_node_shows_global_job_runs_to_admins_only(
     admin = await client.data(NODE, {"id": gid}, token=world.tokens["admin"])
     employee = await client.data(NODE, {"id": gid}, token=world.tokens["employee"])
     assert admin["node"] == {"id": gid} and employee["node"] is None
+
+
+async def test_m1_ids_and_cursors_beyond_bigint_are_typed_errors(
+    client: GraphQLClient, world: World
+) -> None:
+    """A global id or cursor whose number no BIGINT holds is bad input, not a server error."""
+    import base64
+
+    from schema.relay import encode_cursor, encode_id
+
+    huge = 2**63  # one past the largest BIGINT
+    token = world.tokens["admin"]
+    for global_id in (encode_id("Project", huge), encode_id("User", 10**20)):
+        body = await client.execute(NODE, {"id": global_id}, token=token)
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], body
+    delete = "mutation($id: ID!) { deleteExchangeRate(id: $id) { deletedId errors { code } } }"
+    payload = await client.mutate(delete, {"id": encode_id("ExchangeRate", huge)}, token=token)
+    assert payload == {"deletedId": None, "errors": [{"code": "INVALID"}]}
+    page = "query($after: String) { legalEntities(after: $after) { edges { cursor } } }"
+    superscript_two = base64.urlsafe_b64encode("cursor:\u00b2".encode()).decode()
+    for cursor in (encode_cursor(str(huge)), superscript_two):
+        body = await client.execute(page, {"after": cursor}, token=token)
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], body
+
+
+async def test_m1_legal_entity_code_too_long_or_nul_text_writes_nothing(
+    client: GraphQLClient, world: World, session: AsyncSession
+) -> None:
+    """The code column keeps 10 characters; PostgreSQL text cannot hold NUL: typed errors."""
+    before = await session.scalar(select(func.count()).select_from(LegalEntity))
+    cases = [
+        ({"code": "X1234567890", "name": "X", "currencyCode": "USD"}, "INVALID", "code"),
+        ({"code": "X3", "name": "a\u0000b", "currencyCode": "USD"}, "INVALID", "name"),
+        ({"code": "X4", "name": "X", "currencyCode": "U\u0000D"}, "NOT_FOUND", "currencyCode"),
+    ]
+    for data, code, field in cases:
+        payload = await client.mutate(CREATE, {"input": data}, token=world.tokens["admin"])
+        assert payload["legalEntity"] is None
+        assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, [field])]
+    assert await session.scalar(select(func.count()).select_from(LegalEntity)) == before

@@ -281,6 +281,27 @@ async def test_account_bad_input_writes_nothing(
     assert (round_off.number, round_off.name) == ("90000", "round_off")
 
 
+async def test_m1_nul_characters_are_typed_errors_that_write_nothing(
+    client: GraphQLClient, world: World, session: AsyncSession
+) -> None:
+    """PostgreSQL text cannot hold NUL: the API refuses it itself instead of failing inside."""
+    count = select(func.count()).select_from(Account)
+    before = await session.scalar(count)
+    creates = [
+        ({"legalEntity": "USPM", "number": "7\u00000", "name": "X"}, "INVALID", ["number"]),
+        ({"legalEntity": "USPM", "number": "70000", "name": "X\u0000"}, "INVALID", ["name"]),
+        ({"legalEntity": "US\u0000", "number": "70000", "name": "X"}, "NOT_FOUND", ["legalEntity"]),
+    ]
+    token = world.tokens["accountant"]
+    for data, code, field in creates:
+        payload = await client.mutate(CREATE_ACCOUNT, {"input": data}, token=token)
+        assert payload["account"] is None
+        assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, field)], data
+    body = await client.execute(ACCOUNTS, {"le": "US\u0000"}, token=token)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], body
+    assert await session.scalar(count) == before
+
+
 async def test_m1_accounts_query_pages_inside_callers_entities(
     client: GraphQLClient, world: World
 ) -> None:
