@@ -17,7 +17,7 @@ from db.models.master_data import Currency, Project, Task
 from domain.categories import expense_category_for_entity
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.master_data import get_currency
-from domain.validation import check_date, check_decimal
+from domain.validation import MAX_AMOUNT, check_date, check_decimal
 
 QUANTITY_PLACES = 4  # expense_line.quantity is NUMERIC(19,4)
 PRICE_PLACES = 6  # expense_line.unit_price is NUMERIC(19,6)
@@ -110,7 +110,14 @@ def _amounts(data: ExpenseLineData, currency: Currency) -> tuple[Decimal, Decima
                 ["amount"],
             )
         price = check_decimal(data.unit_price, ["unitPrice"], places=PRICE_PLACES)
-        return round_money(quantity * price, currency.decimals), price
+        amount = round_money(quantity * price, currency.decimals)
+        if amount > MAX_AMOUNT:
+            raise DomainError(
+                ErrorCode.OUT_OF_RANGE,
+                f"quantity x unitPrice = {amount} exceeds the largest amount, {MAX_AMOUNT}.",
+                ["unitPrice"],
+            )
+        return amount, price
     if data.amount is None:
         raise DomainError(ErrorCode.REQUIRED, "Give the amount or the unit price.", ["amount"])
     return check_decimal(data.amount, ["amount"], places=currency.decimals), None
@@ -121,6 +128,12 @@ def _taxes(data: ExpenseLineData, amount: Decimal, currency: Currency) -> tuple[
     if tax > amount:
         raise DomainError(
             ErrorCode.OUT_OF_RANGE, "The sales tax exceeds the net amount.", ["salesTax"]
+        )
+    if amount + tax > MAX_AMOUNT:  # the total is what posting credits the employee (E4)
+        raise DomainError(
+            ErrorCode.OUT_OF_RANGE,
+            f"The total, net amount + sales tax, exceeds the largest amount, {MAX_AMOUNT}.",
+            ["salesTax"],
         )
     kept = check_decimal(
         data.non_recoverable_tax, ["nonRecoverableTax"], places=currency.decimals, maximum=tax

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from domain.errors import DomainError, ErrorCode
 from domain.expenses_lines import round_money
+from domain.validation import MAX_AMOUNT
 
 MAX_RESIDUAL = Decimal("0.01")  # L1: per expense line
 
@@ -75,6 +76,12 @@ def _line_entries(
     cost = round_money(line.cost * line.rate, decimals)
     tax = round_money(line.recoverable_tax * line.rate, decimals)
     total = round_money(line.total * line.rate, decimals)
+    if total > MAX_AMOUNT:
+        raise DomainError(
+            ErrorCode.OUT_OF_RANGE,
+            f"{line.label}: {total} in accounting currency exceeds the largest amount, "
+            f"{MAX_AMOUNT}.",
+        )
     residual = total - cost - tax
     if abs(residual) > MAX_RESIDUAL:
         raise DomainError(

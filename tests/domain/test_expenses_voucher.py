@@ -56,3 +56,10 @@ def test_l1_residual_above_a_cent_per_line_is_an_error() -> None:
     with pytest.raises(DomainError) as raised:
         voucher_entries([_line("0.4", "0.4", "1")], ACCOUNTS, "JPY", 0)
     assert raised.value.code == ErrorCode.UNBALANCED
+
+
+def test_e4_converted_amount_beyond_the_column_is_a_typed_error() -> None:
+    # 999,999,999,999,999 EUR at 1.0837 does not fit NUMERIC(19,4) in accounting currency.
+    with pytest.raises(DomainError) as raised:
+        voucher_entries([_line("999999999999999", "0", "1.0837")], ACCOUNTS, "USD", 2)
+    assert raised.value.code == ErrorCode.OUT_OF_RANGE

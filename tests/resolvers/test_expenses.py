@@ -126,6 +126,23 @@ async def test_e3_bad_lines_are_refused_and_nothing_is_written(
     assert await _count(session, ExpenseLine) == 0
 
 
+async def test_e3_amounts_beyond_the_columns_are_typed_errors_not_internal_ones(
+    client: GraphQLClient, setup: Setup, session: AsyncSession
+) -> None:
+    """quantity x unit price, and net + tax (what posting credits), must fit NUMERIC(19,4)."""
+    report_id = await create_report(client, setup)
+    huge = "999999999999999"
+    cases: list[tuple[dict[str, Any], list[str]]] = [
+        ({"quantity": "10000000", "amount": None, "unitPrice": "999999999"}, ["unitPrice"]),
+        ({"amount": huge, "salesTax": huge, "nonRecoverableTax": huge}, ["salesTax"]),
+    ]
+    for values, field in cases:
+        payload = await add_line(client, setup, report_id, **values)
+        assert payload["expenseLine"] is None, values
+        assert [(e["code"], e["field"]) for e in payload["errors"]] == [("OUT_OF_RANGE", field)]
+    assert await _count(session, ExpenseLine) == 0
+
+
 async def test_e3_several_failures_are_reported_together(
     client: GraphQLClient, setup: Setup
 ) -> None:
