@@ -76,10 +76,14 @@ def report_filters(actor: Actor, data: ReportFilter) -> list[ColumnElement[bool]
         )
     if data.project_id is not None:
         clauses.append(_has_line(ExpenseLine.project_id == data.project_id))
+    # One line inside the range, not one line after its start and another before its end.
+    dated: list[ColumnElement[bool]] = []
     if data.from_date is not None:
-        clauses.append(_has_line(ExpenseLine.date >= data.from_date))
+        dated.append(ExpenseLine.date >= data.from_date)
     if data.to_date is not None:
-        clauses.append(_has_line(ExpenseLine.date <= data.to_date))
+        dated.append(ExpenseLine.date <= data.to_date)
+    if dated:
+        clauses.append(_has_line(*dated))
     if data.awaiting_my_approval:
         clauses.append(awaiting(actor))
     return clauses

@@ -97,6 +97,21 @@ async def test_e2_filters_and_awaiting_my_approval(client: GraphQLClient, setup:
     assert await _numbers(client, setup, "outsider") == []
 
 
+async def test_e3_date_range_needs_one_line_inside_it(client: GraphQLClient, setup: Setup) -> None:
+    """A report with lines before and after a range has no line in it: not a match."""
+    report = await create_report(client, setup)
+    await add_line(client, setup, report, date=(TODAY - dt.timedelta(days=60)).isoformat())
+    await add_line(client, setup, report, date=(TODAY + dt.timedelta(days=60)).isoformat())
+    number = await _number(client, setup, report)
+    week = {
+        "fromDate": (TODAY - dt.timedelta(days=5)).isoformat(),
+        "toDate": (TODAY + dt.timedelta(days=5)).isoformat(),
+    }
+    assert await _numbers(client, setup, "employee", **week) == []
+    wide = {"fromDate": week["fromDate"], "toDate": (TODAY + dt.timedelta(days=90)).isoformat()}
+    assert await _numbers(client, setup, "employee", **wide) == [number]
+
+
 async def test_keyset_pages(client: GraphQLClient, setup: Setup) -> None:
     for _ in range(3):
         await create_report(client, setup)
