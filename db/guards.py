@@ -33,3 +33,10 @@ def guard_of(error: BaseException) -> Guard | None:
         return Guard(code) if code is not None else None
     except ValueError:
         return None
+
+
+def is_data_exception(error: BaseException) -> bool:
+    """SQLSTATE class 22: a value PostgreSQL cannot take (a NUL in text, a number or date out
+    of its type's range) — bad input, not a server fault."""
+    code = sqlstate(error)
+    return code is not None and code.startswith("22")

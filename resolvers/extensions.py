@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
+from db.guards import is_data_exception
 from domain.errors import DomainError
 from observability import ERRORS, LATENCY, REQUESTS, log
 from resolvers.context import ApiError
@@ -17,6 +18,8 @@ from resolvers.context import ApiError
 def _is_expected(error: GraphQLError) -> bool:
     original = error.original_error
     # A GraphQLError as the cause: graphql-core refusing a variable's value (coercion).
+    if original is not None and is_data_exception(original):
+        return True
     return original is None or isinstance(original, GraphQLError | DomainError)
 
 
@@ -78,6 +81,14 @@ class MaskUnexpectedErrors(MaskErrors):
             error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
         elif isinstance(original, ApiError):
             ERRORS.labels(code=str((original.extensions or {}).get("code"))).inc()
+        elif original is not None and is_data_exception(original):
+            ERRORS.labels(code="BAD_USER_INPUT").inc()
+            return GraphQLError(
+                message="The database refused a value of this request.",
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": "BAD_USER_INPUT"},
+            )
         elif isinstance(original, GraphQLError) and not error.extensions:
             ERRORS.labels(code="BAD_USER_INPUT").inc()
             error.extensions = {"code": "BAD_USER_INPUT"}

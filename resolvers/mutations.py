@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.guards import Guard, guard_of
+from db.guards import Guard, guard_of, is_data_exception
 from domain.actors import Actor
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from resolvers.context import Context
@@ -42,12 +42,18 @@ _GUARD_CODES = {
 
 
 def _guard_error(exc: DBAPIError) -> DomainError | None:
-    """A ledger guard of the database (L1, L3, A1) refused the change: a typed error."""
+    """A ledger guard of the database (L1, L3, A1) refused the change, or the database refused
+    a value the checks let through (class 22, a data exception): a typed error either way."""
+    if is_data_exception(exc):
+        return DomainError(ErrorCode.INVALID, f"The database refused a value: {_first_line(exc)}")
     guard = guard_of(exc)
     if guard is None:
         return None
-    message = str(exc.orig).split("\n")[0].split(": ", 1)[-1]
-    return DomainError(_GUARD_CODES[guard], message)
+    return DomainError(_GUARD_CODES[guard], _first_line(exc).split(": ", 1)[-1])
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).split("\n")[0]
 
 
 async def run_mutation(

@@ -122,3 +122,12 @@ async def test_m1_legal_entity_code_too_long_or_nul_text_writes_nothing(
         assert payload["legalEntity"] is None
         assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, [field])]
     assert await session.scalar(select(func.count()).select_from(LegalEntity)) == before
+
+
+async def test_a_value_the_database_refuses_in_a_query_is_bad_user_input(
+    client: GraphQLClient, world: World
+) -> None:
+    query = "query($code: String) { transactionCategories(code: $code) { nodes { id } } }"
+    body = await client.execute(query, {"code": "TRAVEL\u0000"}, token=world.tokens["admin"])
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
