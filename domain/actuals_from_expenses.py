@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,11 +40,16 @@ class ExpenseActuals:
     pricing_warning: str | None
 
 
-async def pending_expense_ids(session: AsyncSession, limit: int) -> list[int]:
-    """Posted project expenses whose actuals are not made yet, oldest first."""
+async def pending_expense_count(session: AsyncSession) -> int:
+    pending = select(func.count()).where(ProjectExpense.actuals_created_at.is_(None))
+    return int(await session.scalar(pending) or 0)
+
+
+async def pending_expense_ids(session: AsyncSession, limit: int, after_id: int = 0) -> list[int]:
+    """Posted project expenses whose actuals are not made yet, by id after `after_id`."""
     rows = await session.scalars(
         select(ProjectExpense.id)
-        .where(ProjectExpense.actuals_created_at.is_(None))
+        .where(ProjectExpense.actuals_created_at.is_(None), ProjectExpense.id > after_id)
         .order_by(ProjectExpense.id)
         .limit(limit)
     )

@@ -12,18 +12,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import procrastinate
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.guards import is_data_exception
 from db.models.jobs import JobRun
 from domain.actors import Actor
-from domain.actuals_from_expenses import create_expense_actuals, pending_expense_ids
+from domain.actuals_from_expenses import (
+    create_expense_actuals,
+    pending_expense_count,
+    pending_expense_ids,
+)
 from domain.errors import DomainError
 from jobs.app import app
 from jobs.deferral import defer_with_run
 from jobs.runs import RunHandle, job_run_task
 
 TASK_NAME = "expenses.automatic_approval"
-# Expenses one run takes on; the rest wait for the next run (every few minutes).
+# Expenses read per statement; a run goes on batch after batch until none is left, so
+# expenses that keep failing never hold back the ones behind them.
 BATCH_SIZE = 1000
 
 
@@ -44,12 +51,15 @@ async def _one(
     try:
         async with sessions.begin() as session:
             made = await create_expense_actuals(session, expense_id, now)
-    except DomainError as error:
+    except (DomainError, DBAPIError) as error:
+        if isinstance(error, DBAPIError) and not is_data_exception(error):
+            raise  # the database is unwell, not this expense: the run fails and is retried
         # Rolled back: no actual of this expense exists, and the next run tries again.
         outcome.failed.append(expense_id)
         if run is not None:
+            reason = error.message if isinstance(error, DomainError) else str(error.orig)
             await run.error(
-                f"Project expense {expense_id} has no actuals yet: {error.message}",
+                f"Project expense {expense_id} has no actuals yet: {reason}",
                 entity_type="project_expense",
                 entity_id=expense_id,
             )
@@ -66,6 +76,13 @@ async def _one(
         )
 
 
+async def _next_batch(
+    sessions: async_sessionmaker[AsyncSession], batch_size: int, after_id: int
+) -> list[int]:
+    async with sessions() as session:
+        return await pending_expense_ids(session, batch_size, after_id)
+
+
 async def approve_expenses(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -75,14 +92,18 @@ async def approve_expenses(
 ) -> ApprovalOutcome:
     """The body of the task: every pending project expense, each in its own transaction."""
     async with sessions() as session:
-        expense_ids = await pending_expense_ids(session, batch_size)
+        total = await pending_expense_count(session)
     outcome = ApprovalOutcome()
     if run is not None:
-        await run.progress(0, total=len(expense_ids))
-    for done, expense_id in enumerate(expense_ids, start=1):
-        await _one(sessions, expense_id, now, outcome, run)
-        if run is not None:
-            await run.progress(done)
+        await run.progress(0, total=total)
+    done, after_id = 0, 0
+    while expense_ids := await _next_batch(sessions, batch_size, after_id):
+        for expense_id in expense_ids:
+            await _one(sessions, expense_id, now, outcome, run)
+            done += 1
+            if run is not None:
+                await run.progress(done)
+        after_id = expense_ids[-1]
     return outcome
 
 

@@ -237,3 +237,26 @@ async def test_e5_deferred_task_runs_on_a_worker_with_progress(
     run = await run_row(committed, run_id)
     assert (run.status, run.progress_done, run.progress_total) == ("succeeded", 4, 4)
     assert len(await _actual_counts(engine, committed_expenses)) == 8
+
+
+@pytest.mark.usefixtures("deferrals")
+async def test_e5_a_failing_expense_does_not_hold_back_the_ones_behind_it(
+    client: GraphQLClient,
+    setup: Setup,
+    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    fixed_price = setup.gid("Project", setup.fp_project.id)
+    lines = [{"amount": "20.00"}, {"amount": "30.00", "projectId": fixed_price}]
+    report_id = await approved_report(client, setup, lines, currency="EUR")
+    await transition(client, setup, POST, report_id, "accountant")
+    await session.execute(update(PriceList).values(currency_code="CHF"))  # line 1 cannot price
+    await session.commit()
+    run = await _run_handle(sessions)
+    outcome = await approve_expenses(sessions, now=NOW, run=run, batch_size=1)
+    failing, behind = list(
+        await session.scalars(select(ProjectExpense.id).order_by(ProjectExpense.id))
+    )
+    assert (outcome.failed, outcome.processed) == ([failing], [behind])
+    progress = await session.get(JobRun, run.id)
+    assert progress is not None and (progress.progress_done, progress.progress_total) == (2, 2)
