@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Amount, Base, Rate, check_in, created_at_column, pk_column
@@ -56,6 +66,7 @@ class Actual(Base):
         same_entity_fk("project_expense_id", "project_expense"),
         same_entity_fk("vendor_invoice_line_id", "vendor_invoice_line"),
         same_entity_fk("project_id", "project"),
+        ForeignKeyConstraint(["project_id", "task_id"], ["task.project_id", "task.id"]),
         same_entity_fk("reverses_actual_id", "actual"),
         CheckConstraint(check_in("actual_type", ActualType), name="actual_type"),
         CheckConstraint(check_in("source_type", ActualSource), name="source_type"),

@@ -140,4 +140,5 @@ class ProjectExpense(Base):
         entity_key("project_expense"),
         same_entity_fk("expense_line_id", "expense_line"),
         same_entity_fk("project_id", "project"),
+        ForeignKeyConstraint(["project_id", "task_id"], ["task.project_id", "task.id"]),
     )

@@ -67,7 +67,13 @@ class PriceListLine(Base):
     __table_args__ = (
         entity_key("price_list_line"),
         same_entity_fk("price_list_id", "price_list", ondelete="CASCADE"),
-        UniqueConstraint("price_list_id", "transaction_category_id", "unit_id"),
+        # One line per category and unit, "no unit" included (M4: the price is unambiguous).
+        UniqueConstraint(
+            "price_list_id",
+            "transaction_category_id",
+            "unit_id",
+            postgresql_nulls_not_distinct=True,
+        ),
         CheckConstraint(check_in("pricing_method", PricingMethod), name="pricing_method"),
         CheckConstraint(
             "(pricing_method = 'per_unit' AND price IS NOT NULL AND price >= 0)"
