@@ -23,6 +23,7 @@ from db.models.categories import TransactionClass
 from db.models.expenses import ProjectExpense
 from db.models.master_data import BillingType, Currency, Project
 from db.models.prices import PriceContext
+from domain.errors import DomainError
 from domain.expenses_lines import round_money
 from domain.prices import applicable_price_list, price_for, round_price
 from domain.rates import rate_on
@@ -33,11 +34,13 @@ EXPENSE_INDEX_WHERE = text("reverses_actual_id IS NULL AND project_expense_id IS
 
 @dataclass(frozen=True)
 class ExpenseActuals:
-    """What one expense produced: how many actuals were inserted, and any pricing warning."""
+    """What one expense produced: how many actuals were inserted, any pricing warning, and
+    why its unbilled sales actual could not be made yet (it stays pending for that)."""
 
     expense_id: int
     inserted: int
     pricing_warning: str | None
+    sales_pending: DomainError | None = None
 
 
 async def pending_expense_count(session: AsyncSession) -> int:
@@ -134,7 +137,8 @@ async def create_expense_actuals(
     session: AsyncSession, expense_id: int, now: dt.datetime
 ) -> ExpenseActuals | None:
     """The expense's actuals (the caller commits); None when another run has it or had it.
-    A DomainError (a missing rate, say) leaves it for the next run; the caller logs it."""
+    The cost actual is made at once; an unbilled sales actual that cannot be priced yet (a
+    missing rate, say) is left for the next run, and the result says why."""
     expense = await _claim(session, expense_id)
     if expense is None:
         return None
@@ -149,15 +153,24 @@ async def create_expense_actuals(
             "amount": expense.cost_amount,
         },
     )
-    warning = None
+    warning, sales_pending = None, None
     billing_type = await session.scalar(
         select(Project.billing_type).where(Project.id == expense.project_id)
     )
     if billing_type == BillingType.TIME_AND_MATERIAL and expense.chargeable:
-        sales = await _sales_values(session, expense)
-        warning = sales["pricing_warning"]
-        inserted += await _insert(session, base | sales)
-    await session.execute(
-        update(ProjectExpense).where(ProjectExpense.id == expense.id).values(actuals_created_at=now)
-    )
-    return ExpenseActuals(expense.id, inserted, warning)
+        try:
+            sales = await _sales_values(session, expense)  # reads only: nothing to undo
+        except DomainError as error:
+            # The cost is known whatever the sales price: it is kept, and the expense stays
+            # pending so a later run makes the sales actual once its rate exists.
+            sales_pending = error
+        else:
+            warning = sales["pricing_warning"]
+            inserted += await _insert(session, base | sales)
+    if sales_pending is None:
+        await session.execute(
+            update(ProjectExpense)
+            .where(ProjectExpense.id == expense.id)
+            .values(actuals_created_at=now)
+        )
+    return ExpenseActuals(expense.id, inserted, warning, sales_pending)

@@ -67,6 +67,16 @@ async def _one(
     if made is None:
         outcome.skipped.append(expense_id)
         return
+    if made.sales_pending is not None:
+        outcome.failed.append(expense_id)
+        if run is not None:
+            await run.error(
+                f"Project expense {expense_id}: cost actual made; the unbilled sales actual "
+                f"waits for the next run: {made.sales_pending.message}",
+                entity_type="project_expense",
+                entity_id=expense_id,
+            )
+        return
     outcome.processed.append(expense_id)
     if made.pricing_warning and run is not None:
         await run.warning(

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 from db.models.actuals import Actual
 from db.models.expenses import ProjectExpense
 from db.models.jobs import JobLogEntry, JobRun
+from db.models.master_data import ExchangeRate
 from db.models.prices import PriceList, ProjectPriceList
 from jobs.approval import approve_expenses, automatic_approval
 from jobs.deferral import defer_with_run
@@ -142,7 +143,7 @@ async def test_e5_no_sales_price_gives_zero_with_a_warning(
 
 
 @pytest.mark.usefixtures("deferrals")
-async def test_e5_expense_that_fails_is_logged_and_left_for_the_next_run(
+async def test_e5_unpriceable_sales_keep_the_cost_and_wait_for_the_next_run(
     client: GraphQLClient,
     setup: Setup,
     session: AsyncSession,
@@ -157,7 +158,8 @@ async def test_e5_expense_that_fails_is_logged_and_left_for_the_next_run(
     outcome = await approve_expenses(sessions, now=NOW, run=run)
     expense = await session.scalar(select(ProjectExpense))
     assert expense is not None and outcome.failed == [expense.id]
-    assert await session.scalar(select(func.count()).select_from(Actual)) == 0  # not even cost
+    kinds = list(await session.scalars(select(Actual.actual_type)))
+    assert kinds == ["cost"] and expense.actuals_created_at is None  # sales still pending
     entry = await session.scalar(select(JobLogEntry).where(JobLogEntry.job_run_id == run.id))
     assert entry is not None
     assert (entry.level, entry.entity_type, entry.entity_id) == (
@@ -166,6 +168,20 @@ async def test_e5_expense_that_fails_is_logged_and_left_for_the_next_run(
         expense.id,
     )
     assert f"Project expense {expense.id}" in entry.message and "EUR to CHF" in entry.message
+    session.add(
+        ExchangeRate(
+            from_currency="EUR",
+            to_currency="CHF",
+            rate=Decimal("0.95"),
+            valid_from=dt.date(2000, 1, 1),
+        )
+    )
+    await session.commit()
+    again = await approve_expenses(sessions, now=NOW)
+    kinds = sorted(await session.scalars(select(Actual.actual_type)))
+    await session.refresh(expense)
+    assert again.processed == [expense.id] and kinds == ["cost", "unbilled_sales"]
+    assert expense.actuals_created_at is not None
 
 
 async def _actual_counts(engine: AsyncEngine, data: Committed) -> list[tuple[int, str, int]]:
