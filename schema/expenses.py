@@ -49,6 +49,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _posting(report_id: int) -> posting.Posting:
+    """Posted now; the accounting date is today's date in UTC, like the posting time."""
+    now = _now()
+    return posting.Posting(report_id, now.date(), now)
+
+
 @strawberry.enum(description="Order of `expenseReports`; the cursor keeps its place either way.")
 class ExpenseReportSort(enum.Enum):
     OLDEST_FIRST = "oldest_first"
@@ -181,7 +187,7 @@ class ExpensesMutation:
     )
     async def post_expense_report(self, info: Info, id: strawberry.ID) -> PostExpenseReportPayload:
         outcome = await _decoded(
-            lambda: posting.Posting(decode_id(id, "ExpenseReport"), dt.date.today(), _now()),
+            lambda: _posting(decode_id(id, "ExpenseReport")),
             lambda data: resolvers.post_expense_report(info.context, data),
         )
         return PostExpenseReportPayload.of(outcome)
