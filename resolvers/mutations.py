@@ -9,12 +9,13 @@ from typing import Generic, TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.guards import Guard, guard_of, is_data_exception
+from db.guards import Guard, guard_of, is_data_exception, sqlstate
 from domain.actors import Actor
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from resolvers.context import Context
 
 T = TypeVar("T")
+UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION = "23505", "23503"
 
 
 @dataclass
@@ -25,11 +26,17 @@ class Outcome(Generic[T]):
 
 def _integrity_error(exc: IntegrityError) -> DomainError:
     """A constraint the code did not check first (usually a race): still a typed error."""
-    constraint = getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
-    if "unique" in str(exc.orig).lower() or (constraint or "").startswith("uq_"):
+    cause = getattr(exc.orig, "__cause__", None)
+    constraint = getattr(cause, "constraint_name", None) or ""
+    state = sqlstate(exc)
+    if state == UNIQUE_VIOLATION or constraint.startswith("uq_"):
         return DomainError(
             ErrorCode.DUPLICATE, f"This conflicts with existing data ({constraint})."
         )
+    if state == FOREIGN_KEY_VIOLATION and "update or delete" in str(exc.orig):
+        # Something was added meanwhile that still points at the row being removed.
+        user = getattr(cause, "table_name", None) or "other rows"
+        return DomainError(ErrorCode.IN_USE, f"It is still in use by {user} ({constraint}).")
     return DomainError(ErrorCode.INVALID, f"The database refused the change ({constraint}).")
 
 
