@@ -35,7 +35,8 @@ CREATE TEMP TABLE post_lines ON COMMIT DROP AS
 SELECT v.*,
        CASE WHEN v.actual_ok IS NOT TRUE THEN 'invalid_actuals'
             WHEN v.period_status IS DISTINCT FROM 'open'
-              OR v.debit_account_id IS NULL OR v.credit_account_id IS NULL THEN 'error'
+              OR v.debit_account_id IS NULL OR v.credit_account_id IS NULL
+              OR abs(v.amount_accounting) >= 1e15 THEN 'error'
        END AS error_status,
        CASE WHEN v.actual_ok IS NOT TRUE
               THEN format('Actual %s is missing or no longer matches the line.', v.actual_id)
@@ -46,6 +47,10 @@ SELECT v.*,
               THEN format('Missing account in the parameters: %s.', concat_ws(', ',
                    CASE WHEN v.debit_account_id IS NULL THEN v.debit_role END,
                    CASE WHEN v.credit_account_id IS NULL THEN v.credit_role END))
+            -- The ledger's NUMERIC(19,4) would refuse it and fail every other line with it.
+            WHEN abs(v.amount_accounting) >= 1e15
+              THEN format('Amount %s in accounting currency is too large for the ledger.',
+                          v.amount_accounting)
        END AS error
 FROM (
     SELECT jl.id AS line_id, jl.legal_entity_id, jl.actual_id, jl.voucher_number,

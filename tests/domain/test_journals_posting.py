@@ -126,3 +126,24 @@ async def test_j6_a_line_whose_actual_no_longer_matches_is_invalid_actuals(
     assert (result.posted, result.failed) == (0, 1)
     assert line.status == "invalid_actuals" and "no longer matches" in (line.error_text or "")
     assert line.journal_id == result.error_journal_id
+
+
+async def test_j5_a_line_too_large_for_the_ledger_moves_to_errors_the_rest_posts(
+    session: AsyncSession, world: World
+) -> None:
+    """A line whose accounting amount NUMERIC(19,4) cannot hold fails alone (J5): the valid
+    line posts, the large one goes to the error journal with its reason."""
+    from tests.support.journals import add_rate
+
+    base = await staging(session, world)
+    await add_rate(session, "EUR", "USD", "100000", TODAY - dt.timedelta(days=1))
+    (huge,) = await add_actuals(session, base, [Decimal("100000000000")], currency="EUR")
+    (good,) = await add_actuals(session, base, [Decimal(5)])
+    (journal_id,) = (await import_pending_actuals(session, base.legal_entity_id)).journal_ids
+    result = await post_journal(session, journal_id, now=NOW)
+    await session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+    assert (result.posted, result.failed) == (1, 1)
+    lines = {line.actual_id: line for line in await journal_lines(session, base.legal_entity_id)}
+    assert lines[good].status == "posted"
+    assert lines[huge].status == "error" and lines[huge].journal_id == result.error_journal_id
+    assert "too large" in (lines[huge].error_text or "")
