@@ -141,9 +141,12 @@ async def edit_line(session: AsyncSession, actor: Actor, edit: LineEdit) -> Jour
     return line
 
 
-async def _recount(session: AsyncSession, journal_id: int) -> None:
-    count = select(func.count()).where(JournalLine.journal_id == journal_id).scalar_subquery()
-    await session.execute(update(Journal).where(Journal.id == journal_id).values(line_count=count))
+async def _count_out(session: AsyncSession, journal_id: int) -> None:
+    # Relative, not a recount: a recount's snapshot predates an import that holds the journal
+    # while appending, and would drop the import's lines from the count (J2, J8 go by it).
+    await session.execute(
+        update(Journal).where(Journal.id == journal_id).values(line_count=Journal.line_count - 1)
+    )
 
 
 async def delete_line(session: AsyncSession, actor: Actor, line_id: int) -> int:
@@ -152,7 +155,7 @@ async def delete_line(session: AsyncSession, actor: Actor, line_id: int) -> int:
     _require_line_status(line, *UNPOSTED, doing="deleted")
     await session.delete(line)
     await session.flush()
-    await _recount(session, line.journal_id)
+    await _count_out(session, line.journal_id)
     return line_id
 
 
