@@ -19,7 +19,9 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
 
 from config import Settings, get_settings
 from db.events import EventListener
@@ -30,7 +32,7 @@ from jobs.app import open_jobs
 from jobs.worker import in_process_worker
 from observability import DB_POOL_CHECKED_OUT, DB_POOL_SIZE, configure_logging, log
 from resolvers.auth import AuthenticationError, actor_from_header
-from resolvers.context import Context
+from resolvers.context import ApiError, Context
 from schema import schema
 
 SessionFactory = Callable[[], AsyncSession]
@@ -68,6 +70,14 @@ class GraphQLApp(GraphQL[Context, None]):
             except AuthenticationError as error:
                 context.auth_error = str(error)
         return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: a connection without a valid token is closed with 4403."""
+        try:
+            context.actor  # noqa: B018  (authenticates from connection_init's payload)
+        except ApiError as error:
+            raise ConnectionRejectionError({"message": error.message}) from error
+        return await super().on_ws_connect(context)
 
 
 class SessionScope:

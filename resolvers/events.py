@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from db.events import Event, EventFilter
 from db.models.master_data import LegalEntity, Role
+from domain.errors import DomainError, ErrorCode
 from domain.scope import in_callers_entities
 from resolvers.context import ApiError, Context
 
@@ -20,7 +21,14 @@ async def _entity_ids(context: Context, legal_entity: str | None) -> frozenset[i
     if legal_entity is not None:
         statement = statement.where(LegalEntity.code == legal_entity.upper())
     async with context.db() as session:
-        return frozenset(await session.scalars(statement))
+        ids = frozenset(await session.scalars(statement))
+    if legal_entity is not None and not ids:
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            f"Legal entity '{legal_entity}' is not one of yours.",
+            ["legalEntity"],
+        )
+    return ids
 
 
 async def _stream(context: Context, accept: EventFilter) -> AsyncIterator[Event]:

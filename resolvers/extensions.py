@@ -15,7 +15,7 @@ from observability import ERRORS, LATENCY, REQUESTS, log
 from resolvers.context import ApiError
 
 
-def _is_expected(error: GraphQLError) -> bool:
+def is_expected(error: GraphQLError) -> bool:
     original = error.original_error
     # A GraphQLError as the cause: graphql-core refusing a variable's value (coercion).
     if original is not None and is_data_exception(original):
@@ -27,7 +27,7 @@ class MaskUnexpectedErrors(MaskErrors):
     """Expected errors keep their message and code; anything else becomes an error id."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda error: not _is_expected(error))
+        super().__init__(should_mask_error=lambda error: not is_expected(error))
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         error_id = uuid.uuid4().hex

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -13,9 +14,10 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types import ExecutionContext
 
 from config import get_settings
-from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
+from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics, is_expected
 from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
 from schema.events import Subscription
@@ -71,6 +73,19 @@ class Mutation(
     pass
 
 
+class Schema(strawberry.Schema):
+    """Logs only the errors that are the server's fault: expected ones (authentication, bad
+    input, validation) are answered to the client; unexpected ones carry an error id, logged
+    by MaskUnexpectedErrors."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [error for error in errors if not is_expected(error)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def _shared(extension: SchemaExtension) -> Callable[[], SchemaExtension]:
     """Caches must outlive a request, so the same instance serves every execution."""
     return lambda: extension
@@ -78,7 +93,7 @@ def _shared(extension: SchemaExtension) -> Callable[[], SchemaExtension]:
 
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -23,7 +23,9 @@ class StatusChange:
     @classmethod
     def from_event(cls, event: Event) -> StatusChange:
         type_name = _TYPE_NAMES[event.table]
-        return cls(type_name=type_name, id=encode_id(type_name, event.id), status=event.status)
+        # Spelled like the JournalStatus / JournalLineStatus / JobStatus enum values.
+        status = event.status.upper()
+        return cls(type_name=type_name, id=encode_id(type_name, event.id), status=status)
 
 
 @strawberry.type

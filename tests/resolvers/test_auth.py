@@ -229,3 +229,13 @@ async def test_refresh_token_carries_current_rights(
     me = await client.data(ME, token=fresh)
     assert me["me"]["legalEntities"] == ["DEPM", "USPM"]
     assert me["me"]["roles"] == ["employee", "project_manager"]
+
+
+async def test_expected_errors_are_answered_not_logged_as_server_faults(
+    client: GraphQLClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("ERROR", logger="strawberry.execution"):
+        await client.execute(ME)  # no token
+        await client.execute("{ nope }", token=world.tokens["admin"])
+        await client.execute('{ node(id: "garbage") { id } }', token=world.tokens["admin"])
+    assert [record for record in caplog.records if record.name == "strawberry.execution"] == []

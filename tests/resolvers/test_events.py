@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 from starlette.testclient import TestClient, WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
 
 from config import Settings
 from db.urls import psycopg_conninfo
@@ -81,8 +82,8 @@ def test_k3_journal_changes_reach_subscribers_of_that_legal_entity_only(
         created = _next(ws, "journalStatusChanges")
         posted = _next(ws, "journalStatusChanges")
     journal_id = encode_id("Journal", depm)
-    assert created == {"typeName": "Journal", "id": journal_id, "status": "draft"}
-    assert posted == {"typeName": "Journal", "id": journal_id, "status": "posted"}
+    assert created == {"typeName": "Journal", "id": journal_id, "status": "DRAFT"}
+    assert posted == {"typeName": "Journal", "id": journal_id, "status": "POSTED"}
 
 
 def test_k3_job_run_changes_and_authentication(
@@ -96,9 +97,22 @@ def test_k3_job_run_changes_and_authentication(
             "VALUES ('demo', 'queued', 0, 1, '{}') RETURNING id",
         )
         event = _next(ws, "jobRunStatusChanges")
-    assert event == {"typeName": "JobRun", "id": encode_id("JobRun", run_id), "status": "queued"}
+    assert event == {"typeName": "JobRun", "id": encode_id("JobRun", run_id), "status": "QUEUED"}
     with api.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-        _subscribe(ws, "not-a-token", JOB_RUNS)
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": "Bearer nope"}})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 4403  # refused at connection_init, before any subscribe
+
+
+def test_k3_subscribing_to_another_legal_entity_is_an_error_not_silence(
+    api: TestClient, committed_world: World
+) -> None:
+    with api.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        query = 'subscription { journalStatusChanges(legalEntity: "USPM") { id } }'
+        _subscribe(ws, committed_world.tokens["outsider"], query)
         message = ws.receive_json()
     assert message["type"] == "next" and message["payload"]["data"] is None
-    assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    (error,) = message["payload"]["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "Legal entity 'USPM' is not one of yours."
