@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from db.models.actuals import Actual
 from db.models.journals import JournalLine
+from db.models.master_data import LegalEntity
 from domain.errors import DomainError, ErrorCode
 from domain.journals_batch import BatchFilter, claim_next_draft_journal
 from domain.journals_import import import_pending_actuals
@@ -28,18 +29,20 @@ BATCH_WORKER_TASK = "journals.post_batch_worker"
 BATCH_PARALLELISM = 2
 
 
-async def _entities_with_pending(run: RunHandle) -> list[int]:
-    if run.legal_entity_id is not None:
-        return [run.legal_entity_id]
+async def _entities_with_pending(run: RunHandle) -> list[tuple[int, str]]:
+    """(id, code) of the run's legal entity, or of every one with actuals in staging."""
     pending = ~select(JournalLine.id).where(JournalLine.actual_id == Actual.id).exists()
+    with_pending = select(Actual.legal_entity_id).where(pending)
+    chosen = (
+        LegalEntity.id == run.legal_entity_id
+        if run.legal_entity_id is not None
+        else LegalEntity.id.in_(with_pending)
+    )
     async with run.sessions() as session:
-        rows = await session.scalars(
-            select(Actual.legal_entity_id)
-            .where(pending)
-            .distinct()
-            .order_by(Actual.legal_entity_id)
+        rows = await session.execute(
+            select(LegalEntity.id, LegalEntity.code).where(chosen).order_by(LegalEntity.code)
         )
-        return list(rows)
+        return [(entity_id, code) for entity_id, code in rows]
 
 
 @app.periodic(cron="*/5 * * * *", periodic_id="journal_import")
@@ -57,15 +60,14 @@ async def import_from_staging(run: RunHandle) -> int:
     entity_ids = await _entities_with_pending(run)
     await run.progress(0, total=len(entity_ids))
     imported = 0
-    for done, entity_id in enumerate(entity_ids, start=1):
+    for done, (entity_id, code) in enumerate(entity_ids, start=1):
         async with run.sessions.begin() as session:
             result = await import_pending_actuals(session, entity_id)
         imported += result.imported
         for missing in result.missing_rates:
             await run.warning(missing.message, entity_type="actual", entity_id=missing.actual_id)
         await run.info(
-            f"Legal entity {entity_id}: {result.imported} actuals imported into "
-            f"{len(result.journal_ids)} journals.",
+            f"{code}: {result.imported} actuals imported into {len(result.journal_ids)} journals.",
             entity_type="legal_entity",
             entity_id=entity_id,
         )

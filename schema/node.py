@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from db.base import Base
+from domain.errors import DomainError
 from schema.relay import Node, parse_id
 
 M = TypeVar("M", bound=Base)
@@ -19,7 +20,10 @@ def register_node(type_name: str, model: type[Base], convert: Callable[[Any], No
 
 
 def node_source(global_id: str) -> tuple[type[Base], Callable[[Any], Node], int] | None:
-    type_name, pk = parse_id(global_id)
+    try:
+        type_name, pk = parse_id(global_id)
+    except DomainError as error:
+        raise DomainError(error.code, error.message, ["id"]) from error
     entry = _REGISTRY.get(type_name)
     if entry is None:
         return None

@@ -30,6 +30,10 @@ def parse_id(global_id: str) -> tuple[str, int]:
     return type_name, pk
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 def decode_id(global_id: str, expected_type: str, field: str = "id") -> int:
     """The primary key of a global id of `expected_type`, else a typed error on `field`."""
     try:
@@ -39,7 +43,8 @@ def decode_id(global_id: str, expected_type: str, field: str = "id") -> int:
     if type_name != expected_type:
         raise DomainError(
             ErrorCode.INVALID,
-            f"'{global_id}' is a {type_name} id, not a {expected_type} id.",
+            f"'{global_id}' is {_article(type_name)} {type_name} id, not {_article(expected_type)} "
+            f"{expected_type} id.",
             [field],
         )
     return pk

@@ -103,6 +103,8 @@ async def test_j1_import_job_logs_the_actual_without_a_rate(
     )
     warning = next(message for level, message in log if level == "warning")
     assert f"Actual {euro}" in warning and "EUR->USD" in warning
+    summary = next(message for level, message in log if level == "info")
+    assert summary == "USPM: 1 actuals imported into 1 journals."
 
 
 async def test_j7_j8_parallel_batch_posting_posts_every_line_once(

@@ -180,7 +180,14 @@ async def test_node_with_malformed_id_is_bad_user_input(
 ) -> None:
     body = await client.execute('{ node(id: "%%%") { id } }', token=world.tokens["admin"])
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["errors"][0]["extensions"]["field"] == ["id"]
     assert "not a valid id" in body["errors"][0]["message"]
+    wrong_type = await client.execute(
+        "query($id: ID!) { expenseReport(id: $id) { id } }",
+        {"id": encode_id("Account", 1)},
+        token=world.tokens["admin"],
+    )
+    assert "is an Account id, not an ExpenseReport id" in wrong_type["errors"][0]["message"]
 
 
 async def test_first_over_100_is_refused(client: GraphQLClient, world: World) -> None:
