@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,8 +83,11 @@ class GraphQLHttp:
         self.store = store or PersistedQueryStore()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
             await self.app(scope, receive, send)
+            return
+        if scope["method"] == "GET":
+            await self._get(scope, receive, send)
             return
         body = await _body(receive)
         try:
@@ -93,6 +97,24 @@ class GraphQLHttp:
             await _json_response(send, {"errors": errors})
             return
         await self.app(scope, _replay(body, receive), _media_type(scope, send))
+
+    async def _get(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Apollo's hashed GET: `?extensions={"persistedQuery": ...}`, the document optional."""
+        params = dict(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
+        if "extensions" in params:
+            try:
+                request = {**params, "extensions": json.loads(params["extensions"])}
+                params["query"] = self.store.resolve(request)["query"]
+            except ValueError:
+                pass  # not JSON: strawberry explains
+            except PersistedQueryError as error:
+                errors = [{"message": str(error), "extensions": {"code": error.code}}]
+                await _json_response(send, {"errors": errors})
+                return
+            except KeyError:
+                pass  # no persisted query: an ordinary GET
+            scope = {**scope, "query_string": urlencode(params).encode()}
+        await self.app(scope, receive, _media_type(scope, send))
 
     def _resolved(self, body: bytes) -> bytes:
         try:
@@ -118,23 +140,52 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
+# Errors raised before execution: with application/graphql-response+json they are a 400
+# without a `data` entry (GraphQL over HTTP).
+REQUEST_ERRORS = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"}
+
+
+def _request_error(body: bytes) -> bytes | None:
+    """The body without `data` when the response is a request error, else None."""
+    try:
+        result = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(result, dict) or result.get("data") is not None or not result.get("errors"):
+        return None
+    codes = {(error.get("extensions") or {}).get("code") for error in result["errors"]}
+    if not codes <= REQUEST_ERRORS:
+        return None
+    return json.dumps({"errors": result["errors"]}).encode()
+
+
 def _media_type(scope: Scope, send: Send) -> Send:
     accept = dict(scope.get("headers") or []).get(b"accept", b"")
     if GRAPHQL_RESPONSE not in accept:
         return send
+    start: Message = {}
+    chunks: list[bytes] = []
 
     async def sending(message: Message) -> None:
+        nonlocal start
         if message["type"] == "http.response.start":
+            start = message
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        body, status = b"".join(chunks), start["status"]
+        headers = [(name, value) for name, value in start.get("headers", [])]
+        if any(n == b"content-type" and v.startswith(b"application/json") for n, v in headers):
+            refused = _request_error(body)
+            if refused is not None:
+                body, status = refused, 400
             headers = [
-                (
-                    name,
-                    GRAPHQL_RESPONSE
-                    if name == b"content-type" and value.startswith(b"application/json")
-                    else value,
-                )
-                for name, value in message.get("headers", [])
-            ]
-            message = {**message, "headers": headers}
-        await send(message)
+                (n, GRAPHQL_RESPONSE if n == b"content-type" else v)
+                for n, v in headers
+                if n != b"content-length"
+            ] + [(b"content-length", str(len(body)).encode())]
+        await send({**start, "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     return sending

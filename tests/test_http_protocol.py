@@ -66,3 +66,32 @@ async def test_graphql_response_media_type_when_asked_for(
     assert asked.headers["content-type"].startswith("application/graphql-response+json")
     assert plain.headers["content-type"].startswith("application/json")
     assert asked.json() == plain.json()
+
+
+async def test_hashed_queries_over_get(client: GraphQLClient, world: World) -> None:
+    import json
+
+    token = {"Authorization": f"Bearer {world.tokens['manager']}"}
+    params = {"extensions": json.dumps(PERSISTED)}
+    unknown = await client.http.get("/graphql", params=params, headers=token)
+    assert unknown.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    await _post(client, world, {"query": QUERY, "extensions": PERSISTED})
+    known = await client.http.get("/graphql", params=params, headers=token)
+    assert known.json() == {"data": {"legalEntities": {"nodes": [{"code": "USPM"}]}}}
+
+
+async def test_request_errors_are_400_without_data_in_graphql_response_json(
+    client: GraphQLClient, world: World
+) -> None:
+    headers = {
+        "Authorization": f"Bearer {world.tokens['manager']}",
+        "Accept": "application/graphql-response+json",
+    }
+    invalid = await client.http.post("/graphql", json={"query": "{ nope }"}, headers=headers)
+    assert invalid.status_code == 400 and "data" not in invalid.json()
+    assert invalid.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    unauthenticated = await client.http.post(
+        "/graphql", json={"query": QUERY}, headers={"Accept": headers["Accept"]}
+    )
+    assert unauthenticated.status_code == 200  # an execution error keeps its `data`
+    assert "data" in unauthenticated.json()
