@@ -11,7 +11,7 @@ from domain import jobs as domain
 from resolvers import jobs as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
-from schema.node import register_node
+from schema.node import node_of_row, register_node
 from schema.pages import after_key, to_connection
 from schema.relay import Connection, Node, decode_id
 
@@ -26,6 +26,10 @@ class JobLogEntry:
     entity_type: str | None = strawberry.field(description="The kind of row it concerns.")
     entity_id: int | None = strawberry.field(description="The primary key of that row.")
     created_at: dt.datetime
+
+    @strawberry.field(description="The object it concerns, when that kind is a Node you may see.")
+    async def entity(self, info: Info) -> Node | None:
+        return await node_of_row(info, self.entity_type or "", self.entity_id)
 
     @classmethod
     def from_row(cls, row: models.JobLogEntry) -> JobLogEntry:

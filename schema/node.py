@@ -37,3 +37,14 @@ async def related(info: Any, model: type[M], pk: int | None, convert: Callable[[
         return None
     row = await info.context.loaders.by_id(model).load(pk)
     return convert(row) if row is not None else None
+
+
+async def node_of_row(info: Any, table: str, pk: int | None) -> Node | None:
+    """The Node of a row named by its table (`journal_line`, 42), if that kind is a Node and
+    the caller may see the row."""
+    type_name = "".join(part.title() for part in table.split("_"))
+    entry = _REGISTRY.get(type_name)
+    if entry is None or pk is None:
+        return None
+    model, convert = entry
+    return await related(info, model, pk, convert)

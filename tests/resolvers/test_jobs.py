@@ -217,3 +217,51 @@ async def test_k1_demo_job_end_to_end_over_the_api(
         "Counted 2 of 3.",
         "Counted 3 of 3.",
     ]
+
+
+async def test_k1_a_log_entry_leads_to_the_object_it_concerns(
+    client: GraphQLClient, world: World, session: AsyncSession
+) -> None:
+    entity = world.companies["USPM"].entity
+    run = JobRun(
+        task_name="journals.import_from_staging",
+        status="succeeded",
+        arguments={},
+        legal_entity_id=entity.id,
+    )
+    session.add(run)
+    await session.flush()
+    session.add_all(
+        [
+            JobLogEntry(
+                job_run_id=run.id,
+                level="info",
+                message="x",
+                entity_type="legal_entity",
+                entity_id=entity.id,
+            ),
+            JobLogEntry(
+                job_run_id=run.id,
+                level="info",
+                message="y",
+                entity_type="legal_entity",
+                entity_id=world.entity_id("DEPM"),
+            ),
+            JobLogEntry(
+                job_run_id=run.id,
+                level="info",
+                message="z",
+                entity_type="project_expense",
+                entity_id=1,
+            ),
+        ]
+    )
+    await session.commit()
+    query = """query($id: ID!) { jobRun(id: $id) {
+      log { message entity { id ... on LegalEntity { code } } } } }"""
+    data = await client.data(
+        query, {"id": encode_id("JobRun", run.id)}, token=world.tokens["manager"]
+    )
+    entities = [entry["entity"] for entry in data["jobRun"]["log"]]
+    # Another company's row stays hidden (M1); a kind that is not a Node has no object.
+    assert entities == [{"id": encode_id("LegalEntity", entity.id), "code": "USPM"}, None, None]
