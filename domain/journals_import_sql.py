@@ -12,14 +12,13 @@ PERIOD_START = {
 }
 
 # One row per pending actual (A2) with everything its line needs (J3). Rate: M6, on the
-# transaction date; the inverse pair is used when only that one is kept.
+# transaction date (exchange_rate_on, migration 0006); NULL when there is none.
 STAGE = """
 CREATE TEMP TABLE import_staged ON COMMIT DROP AS
 SELECT a.id AS actual_id, a.transaction_date, a.currency_code,
        le.currency_code AS accounting_currency,
        {period_start} AS period_start,
-       CASE WHEN a.currency_code = le.currency_code THEN 1::numeric(19, 6)
-            ELSE coalesce(direct.rate, round(1 / inverse.rate, 6)) END AS rate,
+       exchange_rate_on(a.currency_code, le.currency_code, a.transaction_date) AS rate,
        CASE WHEN lp.status = 'open' OR NOT CAST(:move AS boolean) THEN a.transaction_date
             ELSE coalesce(next_open.start_date, a.transaction_date) END AS accounting_date,
        coalesce(pc.id, CAST(:default_category AS bigint)) AS project_category_id,
@@ -27,16 +26,6 @@ SELECT a.id AS actual_id, a.transaction_date, a.currency_code,
 FROM actual a
 JOIN legal_entity le ON le.id = a.legal_entity_id
 JOIN project p ON p.id = a.project_id
-LEFT JOIN LATERAL (
-    SELECT r.rate FROM exchange_rate r
-    WHERE r.from_currency = a.currency_code AND r.to_currency = le.currency_code
-      AND r.valid_from <= a.transaction_date
-    ORDER BY r.valid_from DESC LIMIT 1) direct ON true
-LEFT JOIN LATERAL (
-    SELECT r.rate FROM exchange_rate r
-    WHERE r.from_currency = le.currency_code AND r.to_currency = a.currency_code
-      AND r.valid_from <= a.transaction_date
-    ORDER BY r.valid_from DESC LIMIT 1) inverse ON true
 LEFT JOIN ledger_period lp ON lp.legal_entity_id = a.legal_entity_id
      AND a.transaction_date BETWEEN lp.start_date AND lp.end_date
 LEFT JOIN LATERAL (

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Numeric, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from db.models.master_data import ExchangeRate, Role
 from domain.actors import Actor
@@ -18,7 +17,6 @@ from domain.master_data import get_currency
 from domain.validation import check_date, check_decimal
 
 RATE_PLACES = 6
-RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
 MAX_RATE = Decimal("9999999999999")  # NUMERIC(19,6) holds 13 integer digits
 
 
@@ -114,11 +112,6 @@ async def delete_exchange_rate(session: AsyncSession, actor: Actor, rate_id: int
     return rate_id
 
 
-def inverse(rate: Decimal) -> Decimal:
-    """1 / rate at the rate column's precision, half-up (M6)."""
-    return (Decimal(1) / rate).quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP)
-
-
 async def rate_on(
     session: AsyncSession,
     from_currency: str,
@@ -128,57 +121,30 @@ async def rate_on(
 ) -> Decimal:
     """The rate valid on `date`: the pair's latest `valid_from <= date`; else the inverse of
     the opposite pair's; 1 for one currency; MISSING_EXCHANGE_RATE otherwise (never 1 or 0).
-    One statement: the direct pair sorts before the opposite one."""
+    One statement (`exchange_rate_on`)."""
     if from_currency == to_currency:
         return Decimal(1)
-    direct = ExchangeRate.from_currency == from_currency
-    row = (
-        await session.execute(
-            select(ExchangeRate.rate, direct)
-            .where(
-                tuple_(ExchangeRate.from_currency, ExchangeRate.to_currency).in_(
-                    [(from_currency, to_currency), (to_currency, from_currency)]
-                ),
-                ExchangeRate.valid_from <= date,
-            )
-            .order_by(direct.desc(), ExchangeRate.valid_from.desc())
-            .limit(1)
-        )
-    ).first()
-    if row is None:
+    rate = await session.scalar(
+        select(rate_on_sql(literal(from_currency), literal(to_currency), literal(date)))
+    )
+    if rate is None:
         raise DomainError(
             ErrorCode.MISSING_EXCHANGE_RATE,
             f"No exchange rate from {from_currency} to {to_currency} is valid on {date}.",
             field,
         )
-    rate, is_direct = row
-    return Decimal(rate) if is_direct else inverse(rate)
+    return Decimal(rate)
 
 
 def rate_on_sql(
     from_currency: ColumnElement[Any], to_currency: ColumnElement[Any], date: ColumnElement[Any]
 ) -> ColumnElement[Decimal]:
-    """`rate_on` as a SQL expression over columns, for set-based code (INSERT .. SELECT).
+    """`rate_on` as a SQL expression over columns, for set-based code (INSERT .. SELECT):
+    the database function `exchange_rate_on` (migration 0006), the one definition of M6.
 
     NULL where no rate is valid: the caller must treat NULL as MISSING_EXCHANGE_RATE (M6).
-    PostgreSQL's round() is half away from zero, which is half-up for positive rates.
     """
-
-    def latest(source: ColumnElement[Any], target: ColumnElement[Any]) -> Any:
-        rate = aliased(ExchangeRate)
-        return (
-            select(rate.rate)
-            .where(
-                rate.from_currency == source, rate.to_currency == target, rate.valid_from <= date
-            )
-            .order_by(rate.valid_from.desc())
-            .limit(1)
-            .correlate_except(rate)
-            .scalar_subquery()
-        )
-
-    inverted = func.round(literal(Decimal(1)) / latest(to_currency, from_currency), RATE_PLACES)
-    return case(
-        (from_currency == to_currency, literal(Decimal(1))),
-        else_=func.coalesce(latest(from_currency, to_currency), inverted),
+    rate: ColumnElement[Decimal] = func.exchange_rate_on(
+        from_currency, to_currency, date, type_=Numeric(19, 6)
     )
+    return rate

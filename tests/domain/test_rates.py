@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.master_data import ExchangeRate
 from domain.errors import DomainError, ErrorCode
-from domain.rates import inverse, rate_on, rate_on_sql
+from domain.rates import rate_on, rate_on_sql
 
 JAN = dt.date(2030, 1, 1)
 FEB = dt.date(2030, 2, 1)
@@ -49,10 +49,33 @@ async def test_m6_rate_valid_on_the_date_never_a_later_one(
 async def test_m6_inverse_of_the_opposite_pair_half_up(session: AsyncSession, rates: None) -> None:
     # 1 / 1.3 = 0.76923076..., kept at 6 places
     assert await rate_on(session, "USD", "GBP", FEB) == Decimal("0.769231")
-    assert inverse(Decimal("8")) == Decimal("0.125000")
-    assert inverse(Decimal("1.6")) == Decimal("0.625000")
-    assert inverse(Decimal("3")) == Decimal("0.333333")
-    assert inverse(Decimal("0.000064")) == Decimal("15625.000000")
+    stored = {"CHF": "8", "DKK": "1.6", "SEK": "3", "JPY": "0.000064"}
+    session.add_all(
+        ExchangeRate(from_currency=code, to_currency="NOK", rate=Decimal(rate), valid_from=JAN)
+        for code, rate in stored.items()
+    )
+    await session.flush()
+    found = {code: await rate_on(session, "NOK", code, FEB) for code in stored}
+    assert found == {
+        "CHF": Decimal("0.125000"),
+        "DKK": Decimal("0.625000"),
+        "SEK": Decimal("0.333333"),
+        "JPY": Decimal("15625.000000"),
+    }
+
+
+async def test_m6_an_inverse_too_small_to_keep_is_missing_never_zero(
+    session: AsyncSession,
+) -> None:
+    session.add(
+        ExchangeRate(
+            from_currency="JPY", to_currency="CAD", rate=Decimal(3_000_000), valid_from=JAN
+        )
+    )
+    await session.flush()
+    with pytest.raises(DomainError) as raised:
+        await rate_on(session, "CAD", "JPY", FEB)
+    assert raised.value.code == ErrorCode.MISSING_EXCHANGE_RATE
 
 
 async def test_m6_direct_pair_wins_over_the_inverse(session: AsyncSession, rates: None) -> None:
