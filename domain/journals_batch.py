@@ -21,12 +21,15 @@ class BatchFilter:
     original_journal_number: str | None = None
 
 
-async def claim_next_draft_journal(session: AsyncSession, where: BatchFilter) -> int | None:
-    """The next Draft journal no other poster holds (`FOR UPDATE SKIP LOCKED`), or None."""
+async def claim_next_draft_journal(
+    session: AsyncSession, where: BatchFilter, after_id: int = 0
+) -> int | None:
+    """The next Draft journal after `after_id` that no other poster holds (`FOR UPDATE SKIP
+    LOCKED`), or None."""
     original = Journal.__table__.alias("original")
     statement = (
         select(Journal.id)
-        .where(Journal.status == "draft", Journal.line_count > 0)
+        .where(Journal.status == "draft", Journal.line_count > 0, Journal.id > after_id)
         .order_by(Journal.id)
         .limit(1)
         .with_for_update(skip_locked=True)

@@ -119,6 +119,10 @@ def _batch_filter(run: RunHandle, filters: dict[str, str | None]) -> BatchFilter
     )
 
 
+class BatchPostingFailed(RuntimeError):
+    """Some journals of a batch could not be posted (each is in the run's log)."""
+
+
 @app.task(
     name=BATCH_WORKER_TASK,
     pass_context=True,
@@ -126,15 +130,30 @@ def _batch_filter(run: RunHandle, filters: dict[str, str | None]) -> BatchFilter
 )
 @job_run_task
 async def post_batch_worker(run: RunHandle, **filters: str | None) -> int:
-    """Posts Draft journals one by one until none is left that no other worker holds."""
+    """Posts Draft journals one by one until none is left that no other worker holds. A
+    journal whose posting fails is logged and passed over, so it never stalls the ones after
+    it; the run then fails, naming them, and its retry tries them again (K1)."""
     where = _batch_filter(run, filters)
-    posted = 0
+    posted, after_id, failed = 0, 0, []
     while True:
-        async with run.sessions.begin() as session:
-            journal_id = await claim_next_draft_journal(session, where)
+        journal_id = None
+        try:
+            async with run.sessions.begin() as session:
+                journal_id = await claim_next_draft_journal(session, where, after_id)
+                if journal_id is None:
+                    break
+                after_id = journal_id
+                result = await post_journal(session, journal_id, now=run.now)
+        except Exception as error:  # rolled back whole: log it, go on with the next journal
             if journal_id is None:
-                break
-            result = await post_journal(session, journal_id, now=run.now)
+                raise  # not one journal's fault (the claim itself failed)
+            failed.append(after_id)
+            await run.error(
+                f"Journal {after_id} could not be posted: {error}",
+                entity_type="journal",
+                entity_id=after_id,
+            )
+            continue
         posted += 1
         await run.progress(posted)
         await run.info(
@@ -142,6 +161,8 @@ async def post_batch_worker(run: RunHandle, **filters: str | None) -> int:
             entity_type="journal",
             entity_id=journal_id,
         )
+    if failed:
+        raise BatchPostingFailed(f"Journals {failed} could not be posted; see the log.")
     return posted
 
 

@@ -6,19 +6,23 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import procrastinate
+import pytest
 from sqlalchemy import func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+import jobs.journals
 from db.models.jobs import JobStatus
 from db.models.journals import Journal, JournalLine
 from db.models.ledger import SubledgerTransaction, Voucher, VoucherLine
 from db.models.parameters import LegalEntityParameters
 from domain.journals_import import import_pending_actuals
+from domain.journals_posting import post_journal
 from jobs.app import task_sessions
 from jobs.deferral import defer_with_run
-from jobs.journals import import_from_staging, post_batch, post_one_journal
+from jobs.journals import import_from_staging, post_batch, post_batch_worker, post_one_journal
 from jobs.recovery import recover_stalled_jobs
 from tests.support.jobs import Sessions, drain, eventually, log_of, run_row, start_worker_process
 from tests.support.journals import Staging, add_actuals, committed_world, staging
@@ -141,6 +145,39 @@ async def test_j7_several_posting_tasks_on_the_same_journals_post_each_line_once
     await _posted_exactly_once(committed, 12)
     finished = [await run_row(committed, run.id) for run in runs]
     assert {run.status for run in finished} == {JobStatus.SUCCEEDED}  # losing a race is no error
+
+
+async def test_j8_a_journal_that_cannot_post_does_not_stall_the_batch(
+    committed: Sessions,
+    committed_world: World,
+    jobs_app: procrastinate.App,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base = await _stage(
+        committed, committed_world, [Decimal(n) for n in range(1, 10)], lines_per_journal=3
+    )
+    first, *rest = sorted(await _import(committed, base))
+
+    async def broken_first(session: AsyncSession, journal_id: int, **kwargs: Any) -> Any:
+        if journal_id == first:
+            raise RuntimeError("disk on fire")
+        return await post_journal(session, journal_id, **kwargs)
+
+    monkeypatch.setattr(jobs.journals, "post_journal", broken_first)
+    async with committed() as session:
+        run = await defer_with_run(session, post_batch_worker)
+        await session.commit()
+    # One attempt (its retry, five seconds on, is the same story).
+    await jobs_app.run_worker_async(wait=False, install_signal_handlers=False, concurrency=1)
+    async with committed() as session:
+        statuses = dict((await session.execute(select(Journal.id, Journal.status))).all())
+    assert statuses == {first: "draft", **{journal_id: "posted" for journal_id in rest}}
+    finished = await run_row(committed, run.id)
+    assert finished.status == JobStatus.FAILED  # logged, never swallowed (K1)
+    assert (
+        "error",
+        f"Journal {first} could not be posted: disk on fire",
+    ) in await log_of(committed, run.id)
 
 
 async def test_k2_posting_worker_killed_mid_run_then_recovered_posts_once(
