@@ -41,7 +41,7 @@ SessionFactory = Callable[[], AsyncSession]
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context: a session, the caller and a request id."""
 
-    def __init__(self, settings: Settings, sessions: SessionFactory) -> None:
+    def __init__(self, settings: Settings) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.is_development else None,
@@ -50,7 +50,6 @@ class GraphQLApp(GraphQL[Context, None]):
             keep_alive_interval=15,
         )
         self.settings = settings
-        self.sessions = sessions
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session: AsyncSession = request.scope["state"]["session"]
@@ -148,19 +147,16 @@ def create_app(
     settings: Settings | None = None,
     engine: AsyncEngine | None = None,
     sessions: SessionFactory | None = None,
-    lifespan_hooks: list[Callable[[Starlette], Any]] | None = None,
 ) -> Starlette:
     """Build the app; tests hand in their own engine and session factory."""
     settings = settings or get_settings()
     configure_logging(settings.is_development)
     engine = engine or make_engine(settings)
     session_factory = sessions or make_session_factory(engine)
-    graphql = GraphQLHttp(SessionScope(GraphQLApp(settings, session_factory), session_factory))
+    graphql = GraphQLHttp(SessionScope(GraphQLApp(settings), session_factory))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        for hook in lifespan_hooks or []:
-            await hook(app)
         listener = EventListener(plain_url(engine))
         async with asyncio.timeout(30):
             await listener.start()
