@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,6 +80,20 @@ async def test_m1_journals_of_other_entities_are_invisible(
     assert data["journals"]["edges"] == []
 
 
+async def _edit(
+    client: GraphQLClient, world: World, line: JournalLine, shares: list[dict[str, str]]
+) -> dict[str, Any]:
+    """The accountant sets tax group EU and the given distribution on the line."""
+    variables = {
+        "input": {
+            "id": encode_id("JournalLine", line.id),
+            "billingSalesTaxGroup": "EU",
+            "dimensions": shares,
+        }
+    }
+    return await client.mutate(EDIT, variables, token=world.tokens["accountant"])
+
+
 async def test_j4_draft_line_takes_tax_groups_and_full_distribution(
     client: GraphQLClient, world: World, session: AsyncSession
 ) -> None:
@@ -87,17 +102,7 @@ async def test_j4_draft_line_takes_tax_groups_and_full_distribution(
         {"dimension": "Department", "value": "Sales", "sharePercent": "60"},
         {"dimension": "Department", "value": "Ops", "sharePercent": "40"},
     ]
-    payload = await client.mutate(
-        EDIT,
-        {
-            "input": {
-                "id": encode_id("JournalLine", line.id),
-                "billingSalesTaxGroup": "EU",
-                "dimensions": shares,
-            }
-        },
-        token=world.tokens["accountant"],
-    )
+    payload = await _edit(client, world, line, shares)
     assert payload["errors"] == []
     assert payload["journalLine"]["billingSalesTaxGroup"] == "EU"
     assert [d["sharePercent"] for d in payload["journalLine"]["dimensions"]] == [
@@ -114,17 +119,7 @@ async def test_j4_shares_not_summing_to_100_are_refused_and_nothing_written(
         {"dimension": "Department", "value": "Sales", "sharePercent": "60"},
         {"dimension": "Department", "value": "Ops", "sharePercent": "39.99"},
     ]
-    payload = await client.mutate(
-        EDIT,
-        {
-            "input": {
-                "id": encode_id("JournalLine", line.id),
-                "billingSalesTaxGroup": "EU",
-                "dimensions": shares,
-            }
-        },
-        token=world.tokens["accountant"],
-    )
+    payload = await _edit(client, world, line, shares)
     assert error_codes(payload) == ["INVALID"] and "99.99" in payload["errors"][0]["message"]
     assert await session.scalar(select(func.count()).select_from(JournalLineDimension)) == 0
     await session.refresh(line)

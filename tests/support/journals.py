@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from config import Settings
 from db.models.actuals import Actual
-from db.models.categories import ExpenseCategory, SharedCategory, TransactionCategory
+from db.models.categories import TransactionClass
 from db.models.expenses import ExpenseLine, ExpenseReport, ProjectExpense
 from db.models.journals import JournalLine
 from db.models.master_data import ExchangeRate, Project
 from db.models.parameters import LegalEntityParameters
+from tests.support.categories import expense_category, transaction_category
 from tests.support.world import TODAY, World, build_world, truncate_domain
 
 
@@ -36,22 +37,10 @@ class Staging:
 async def staging(session: AsyncSession, world: World, code: str = "USPM") -> Staging:
     company = world.companies[code]
     entity_id = company.entity.id
-    category = TransactionCategory(code=f"TRAVEL-{code}", name="Travel")
-    session.add(category)
-    await session.flush()
-    shared = SharedCategory(
-        transaction_category_id=category.id,
-        transaction_class="expense",
-        can_be_used_in_expense=True,
-    )
-    session.add(shared)
-    await session.flush()
-    expense_category = ExpenseCategory(
-        legal_entity_id=entity_id,
-        code="TRAVEL",
-        name="Travel",
-        shared_category_id=shared.id,
-        transaction_category_id=category.id,
+    # Through the domain, so the category has its five shared categories (M2).
+    category, shared = await transaction_category(session, world, f"TRAVEL-{code}")
+    travel = await expense_category(
+        session, world, code, "TRAVEL", shared[TransactionClass.EXPENSE]
     )
     project = Project(
         legal_entity_id=entity_id,
@@ -61,7 +50,7 @@ async def staging(session: AsyncSession, world: World, code: str = "USPM") -> St
         billing_type="time_and_material",
         currency_code=company.entity.currency_code,
     )
-    session.add_all([expense_category, project])
+    session.add(project)
     await session.flush()
     report = ExpenseReport(
         legal_entity_id=entity_id,
@@ -76,7 +65,7 @@ async def staging(session: AsyncSession, world: World, code: str = "USPM") -> St
         entity_id,
         project.id,
         category.id,
-        expense_category.id,
+        travel.id,
         report.id,
         company.entity.currency_code,
     )
