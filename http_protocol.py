@@ -59,7 +59,7 @@ class PersistedQueryStore:
             self._documents.popitem(last=False)
 
 
-async def _body(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
     chunks = []
     while True:
         message = await receive()
@@ -89,14 +89,14 @@ class GraphQLHttp:
         if scope["method"] == "GET":
             await self._get(scope, receive, send)
             return
-        body = await _body(receive)
+        body = await read_body(receive)
         try:
             body = self._resolved(body)
         except PersistedQueryError as error:
             errors = [{"message": str(error), "extensions": {"code": error.code}}]
             await _json_response(send, {"errors": errors})
             return
-        await self.app(scope, _replay(body, receive), _media_type(scope, send))
+        await self.app(scope, replay(body, receive), _media_type(scope, send))
 
     async def _get(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Apollo's hashed GET: `?extensions={"persistedQuery": ...}`, the document optional."""
@@ -127,7 +127,7 @@ class GraphQLHttp:
         return body if resolved is request else json.dumps(resolved).encode()
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
     sent = False
 
     async def replayed() -> Message:

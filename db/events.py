@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]  # ships no type information
+import asyncpg  # ships no type information
 
 CHANNEL = "projops_events"
 APPLICATION_NAME = "projops-events"

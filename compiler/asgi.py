@@ -1,0 +1,112 @@
+"""The ASGI layer of the compiled read path, in front of strawberry's view.
+
+A POST whose operation plans is answered with the database's JSON text as the body (never
+parsed into Python objects); every other request, and any planned request whose statement
+fails, is handed to strawberry untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from compiler.plan import Planner, Request
+from config import Settings
+from http_protocol import read_body, replay
+from observability import LATENCY, REQUESTS, log
+from resolvers.auth import AuthenticationError, actor_from_header
+
+# Reads the JSON text of a planned request's statement, from a pool or the request's session.
+Fetch = Callable[[Scope, Request], Awaitable[str]]
+
+
+def pool_fetch(pool: Callable[[], asyncpg.Pool]) -> Fetch:
+    """Production: one round trip on an autocommit connection (no BEGIN, no ROLLBACK);
+    asyncpg prepares the statement once per connection and reuses it."""
+
+    async def fetch(scope: Scope, request: Request) -> str:
+        async with pool().acquire() as connection:
+            text: str = await connection.fetchval(request.plan.sql, *request.parameters)
+        return text
+
+    return fetch
+
+
+async def session_fetch(scope: Scope, request: Request) -> str:
+    """Tests: on the request's session, inside the test's transaction, in a savepoint so a
+    failing statement leaves the transaction usable for the reference path."""
+    session: AsyncSession = scope["state"]["session"]
+    connection = await session.connection()
+    async with connection.begin_nested():
+        result = await connection.exec_driver_sql(request.plan.sql, tuple(request.parameters))
+        text: str = result.scalar_one()
+    return text
+
+
+class CompiledReads:
+    def __init__(self, app: ASGIApp, planner: Planner, settings: Settings, fetch: Fetch) -> None:
+        self.app = app
+        self.planner = planner
+        self.settings = settings
+        self.fetch = fetch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        body = await read_body(receive)
+        started = time.perf_counter()
+        request = self._planned(scope, body)
+        if request is not None:
+            try:
+                text = await self.fetch(scope, request)
+            except Exception:  # the reference path answers, and reports what it finds
+                log.warning("compiled_read_failed", exc_info=True, operation=request.operation_name)
+            else:
+                await _respond(send, b'{"data":' + text.encode() + b"}")
+                REQUESTS.labels(operation=request.operation_name, operation_type="query").inc()
+                LATENCY.labels(operation=request.operation_name, operation_type="query").observe(
+                    time.perf_counter() - started
+                )
+                return
+        await self.app(scope, replay(body, receive), send)
+
+    def _planned(self, scope: Scope, body: bytes) -> Request | None:
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        query, name = payload.get("query"), payload.get("operationName")
+        variables = payload.get("variables") or {}
+        if not isinstance(query, str) or not isinstance(name, str | None):
+            return None
+        if not isinstance(variables, dict):
+            return None
+        headers = dict(scope.get("headers") or [])
+        authorization = headers.get(b"authorization")
+        if authorization is None:
+            return None
+        try:
+            actor = actor_from_header(self.settings, authorization.decode("latin-1"))
+        except AuthenticationError:
+            return None
+        if actor is None:
+            return None
+        return self.planner.plan(query, name, variables, actor)
+
+
+async def _respond(send: Send, body: bytes) -> None:
+    headers: list[tuple[bytes, bytes]] = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-read-path", b"compiled"),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,119 @@
+"""Relay connections as SQL: one keyset page (`first + 1` rows after the cursor, as
+`resolvers.pagination.keyset_page` reads it), with edges, nodes and pageInfo."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from graphql import FieldNode, GraphQLObjectType
+
+from compiler.catalog import TYPES
+from compiler.selection import Selection
+from compiler.sql import Unsupported, cursor, where
+from resolvers.pagination import check_first
+from schema.pages import after_key
+
+
+@dataclass(frozen=True)
+class Page:
+    """The paging arguments, checked like the reference path checks them; subclasses add
+    their filters. A filter that is None adds no condition, so presence is the shape."""
+
+    first: int
+    after: int | None
+    newest_first: bool = field(default=False, kw_only=True)
+
+    @classmethod
+    def paging(cls, arguments: dict[str, Any]) -> dict[str, Any]:
+        return {"first": check_first(arguments["first"]), "after": after_key(arguments["after"])}
+
+    @property
+    def shape(self) -> Hashable:
+        values = (getattr(self, f.name) for f in fields(self) if f.name != "first")
+        return tuple(value if isinstance(value, bool) else value is not None for value in values)
+
+
+def _pairs(
+    selection: Selection, type_name: str, nodes: list[FieldNode]
+) -> dict[str, list[FieldNode]]:
+    runtime = selection.schema.get_type(type_name)
+    if not isinstance(runtime, GraphQLObjectType):
+        raise Unsupported(type_name)
+    return selection.collect(runtime, nodes)
+
+
+def connection(
+    selection: Selection,
+    key: str,
+    nodes: list[FieldNode],
+    page: Page,
+    type_name: str,
+    conditions: list[str],
+    alias: str,
+) -> str:
+    """The connection object of the visible `type_name` rows (as `alias`) that meet
+    `conditions`, in id order (or newest first)."""
+    statement = selection.statement
+    table = TYPES[type_name]
+    first = statement.param((key, "first"), lambda b: b.arguments[key].first, "int")
+    direction = "DESC" if page.newest_first else "ASC"
+    if page.after is not None:
+        after = statement.param((key, "after"), lambda b: b.arguments[key].after, "bigint")
+        conditions = [*conditions, f"{alias}.id {'<' if page.newest_first else '>'} {after}"]
+    rows = statement.alias()
+    limited = (
+        f"SELECT {alias}.* FROM {table.table} {alias} WHERE {where(conditions)}"
+        f" ORDER BY {alias}.id {direction} LIMIT {first} + 1"
+    )
+    numbered = (
+        f"SELECT {rows}.*, row_number() OVER (ORDER BY {rows}.id {direction}) AS row_number__"
+        f" FROM ({limited}) {rows}"
+    )
+    on_page = f"FILTER (WHERE {rows}.row_number__ <= {first})"
+
+    def listed(body: str) -> str:
+        return f"coalesce(json_agg({body} ORDER BY {rows}.row_number__) {on_page}, '[]'::json)"
+
+    def edge(edge_nodes: list[FieldNode]) -> str:
+        pairs = []
+        for edge_key, parts in _pairs(selection, f"{type_name}Edge", edge_nodes).items():
+            name = parts[0].name.value
+            if name == "cursor":
+                pairs.append(f"'{edge_key}', {cursor(f'{rows}.id')}")
+            elif name == "node":
+                pairs.append(f"'{edge_key}', {selection.object(type_name, rows, parts)}")
+            elif name == "__typename":
+                pairs.append(f"'{edge_key}', '{type_name}Edge'::text")
+            else:
+                raise Unsupported(f"{type_name}Edge.{name}")
+        return f"json_build_object({', '.join(pairs)})"
+
+    first_id = f"(array_agg({rows}.id ORDER BY {rows}.row_number__))[1]"
+    last_id = f"(array_agg({rows}.id ORDER BY {rows}.row_number__ DESC) {on_page})[1]"
+    page_info = {
+        "hasNextPage": f"count(*) > {first}",
+        "hasPreviousPage": "true" if page.after is not None else "false",
+        "startCursor": cursor(first_id),
+        "endCursor": cursor(last_id),
+        "__typename": "'PageInfo'::text",
+    }
+    pairs = []
+    for field_key, parts in _pairs(selection, f"{type_name}Connection", nodes).items():
+        name = parts[0].name.value
+        if name == "edges":
+            pairs.append(f"'{field_key}', {listed(edge(parts))}")
+        elif name == "nodes":
+            pairs.append(f"'{field_key}', {listed(selection.object(type_name, rows, parts))}")
+        elif name == "pageInfo":
+            info = [
+                f"'{info_key}', {page_info[info_parts[0].name.value]}"
+                for info_key, info_parts in _pairs(selection, "PageInfo", parts).items()
+            ]
+            pairs.append(f"'{field_key}', json_build_object({', '.join(info)})")
+        elif name == "__typename":
+            pairs.append(f"'{field_key}', '{type_name}Connection'::text")
+        else:
+            raise Unsupported(f"{type_name}Connection.{name}")
+    return f"(SELECT json_build_object({', '.join(pairs)}) FROM ({numbered}) {rows})"

@@ -1,0 +1,85 @@
+"""`expenseReports`: the reference path's filters (`resolvers.expenses.report_filters`) and
+visibility (employees see their own reports), as SQL over bind parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FieldNode
+
+from compiler.connections import Page, connection
+from compiler.roots import arg, register_root
+from compiler.selection import Selection
+from db.models.expenses import ExpenseReport
+from domain.actors import Actor
+from resolvers.expenses import awaiting
+from schema.relay import decode_id
+
+
+@dataclass(frozen=True)
+class ReportsPage(Page):
+    status: str | None = None
+    employee_id: int | None = None
+    project_id: int | None = None
+    legal_entity: str | None = None
+    from_date: dt.date | None = None
+    to_date: dt.date | None = None
+    awaiting_my_approval: bool = False
+
+
+def _optional_id(value: str | None, type_name: str, field: str) -> int | None:
+    return decode_id(value, type_name, field) if value is not None else None
+
+
+class ExpenseReports:
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> ReportsPage:
+        given = arguments.get("filter") or {}
+        entity = given.get("legalEntity")
+        return ReportsPage(
+            **Page.paging(arguments),
+            newest_first=arguments["sort"] == "newest_first",
+            status=given.get("status"),
+            employee_id=_optional_id(given.get("employeeId"), "User", "employeeId"),
+            project_id=_optional_id(given.get("projectId"), "Project", "projectId"),
+            legal_entity=entity.upper() if entity is not None else None,
+            from_date=given.get("fromDate"),
+            to_date=given.get("toDate"),
+            awaiting_my_approval=bool(given.get("awaitingMyApproval")),
+        )
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
+        statement = selection.statement
+        t = statement.alias()
+
+        def param(name: str, pg_type: str) -> str:
+            return statement.param((key, name), arg(key, name), pg_type)
+
+        conditions = statement.visible(ExpenseReport, t)
+        if page.status is not None:
+            conditions.append(f"{t}.status = {param('status', 'text')}")
+        if page.employee_id is not None:
+            conditions.append(f"{t}.employee_user_id = {param('employee_id', 'bigint')}")
+        if page.legal_entity is not None:
+            entity = f"(SELECT id FROM legal_entity WHERE code = {param('legal_entity', 'text')})"
+            conditions.append(f"{t}.legal_entity_id = {entity}")
+        line = statement.alias()
+        has_line = f"EXISTS (SELECT 1 FROM expense_line {line} WHERE {line}.report_id = {t}.id"
+        if page.project_id is not None:
+            conditions.append(
+                f"{has_line} AND {line}.project_id = {param('project_id', 'bigint')})"
+            )
+        dated = []
+        if page.from_date is not None:
+            dated.append(f"{line}.date >= {param('from_date', 'date')}")
+        if page.to_date is not None:
+            dated.append(f"{line}.date <= {param('to_date', 'date')}")
+        if dated:
+            conditions.append(f"{has_line} AND {' AND '.join(dated)})")
+        if page.awaiting_my_approval:
+            conditions += statement.rule(awaiting, ExpenseReport.__table__, t)
+        return connection(selection, key, nodes, page, "ExpenseReport", conditions, t)
+
+
+register_root("expenseReports", ExpenseReports())

@@ -1,0 +1,70 @@
+"""SQL of integration journals, their lines and dimension shares (J2-J6)."""
+
+from __future__ import annotations
+
+from graphql import FieldNode
+
+from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
+from compiler.sql import datetime, decimal, enum_name, where
+from db.models import journals as models
+from db.models.master_data import LegalEntity
+
+
+def _entity_code(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
+    """The journal's legal entity code; empty when the caller may not see it."""
+    entity = builder.statement.alias()
+    conditions = [f"{entity}.id = {alias}.legal_entity_id"]
+    conditions += builder.statement.visible(LegalEntity, entity)
+    found = f"(SELECT {entity}.code FROM legal_entity {entity} WHERE {where(conditions)})"
+    return f"coalesce({found}, '')"
+
+
+register(
+    TableType(
+        "Journal",
+        models.Journal,
+        {
+            "number": Scalar("{t}.number"),
+            "status": Scalar(enum_name("{t}.status", models.JournalStatus)),
+            "periodUnit": Scalar("{t}.period_unit"),
+            "periodStart": Scalar("{t}.period_start"),
+            "lineCount": Scalar("{t}.line_count"),
+            "processingSince": Scalar(datetime("{t}.processing_since")),
+            "postedAt": Scalar(datetime("{t}.posted_at")),
+            "createdAt": Scalar(datetime("{t}.created_at")),
+            "legalEntity": Custom(_entity_code),
+            "originalJournal": ToOne("Journal", "original_journal_id"),
+            "lines": Children("JournalLine", "journal_id"),
+        },
+    ),
+    TableType(
+        "JournalLine",
+        models.JournalLine,
+        {
+            "status": Scalar(enum_name("{t}.status", models.LineStatus)),
+            "date": Scalar("{t}.date"),
+            "accountingDate": Scalar("{t}.accounting_date"),
+            "voucherNumber": Scalar("{t}.voucher_number"),
+            "exchangeRate": Scalar(decimal("{t}.exchange_rate")),
+            "lineProperty": Scalar("{t}.line_property"),
+            "billingSalesTaxGroup": Scalar("{t}.billing_sales_tax_group"),
+            "billingItemSalesTaxGroup": Scalar("{t}.billing_item_sales_tax_group"),
+            "errorText": Scalar("{t}.error_text"),
+            "processingSince": Scalar(datetime("{t}.processing_since")),
+            "postedAt": Scalar(datetime("{t}.posted_at")),
+            "journal": ToOne("Journal", "journal_id"),
+            "voucher": Children("Voucher", "journal_line_id", single=True),
+            "dimensions": Children("DimensionShare", "journal_line_id"),
+        },
+    ),
+    TableType(
+        "DimensionShare",
+        models.JournalLineDimension,
+        {
+            "dimension": Scalar("{t}.dimension"),
+            "value": Scalar("{t}.value"),
+            "sharePercent": Scalar(decimal("{t}.share_percent")),
+        },
+        node=False,
+    ),
+)

@@ -1,0 +1,172 @@
+"""Plans: a query operation as one SQL statement, cached by document, operation name, the
+caller's scope shape (roles) and the shape of the root fields' arguments.
+
+`Planner.plan` answers None whenever the reference path must answer instead: a document that
+does not parse or validate (under the same limits as strawberry), variables or arguments the
+reference path would refuse, a mutation or subscription, anything not in the catalog.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+import compiler.categories
+import compiler.expenses
+import compiler.expenses_roots
+import compiler.journals
+import compiler.journals_roots
+import compiler.ledger
+import compiler.master_data  # noqa: F401  (each registers its types or roots)
+from compiler.roots import ROOTS
+from compiler.selection import Selection
+from compiler.sql import Binding, Getter, Statement, Unsupported
+from config import Settings
+from domain.actors import Actor
+from domain.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Plan:
+    sql: str
+    getters: tuple[Getter, ...]
+
+    def parameters(self, binding: Binding) -> list[Any]:
+        return [getter(binding) for getter in self.getters]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A planned request: the statement and its parameters for this caller."""
+
+    plan: Plan
+    parameters: list[Any]
+    operation_name: str
+
+
+_FALLBACK = Plan("", ())
+
+
+class Planner:
+    def __init__(self, schema: GraphQLSchema, settings: Settings, maxsize: int = 1000) -> None:
+        self.schema = schema
+        self.maxsize = maxsize
+        self.rules = [
+            *specified_rules,
+            depth_rule(settings.max_query_depth, None),
+            aliases_rule(settings.max_aliases),
+        ]
+        self._plans: OrderedDict[Hashable, Plan] = OrderedDict()
+        max_tokens = settings.max_tokens
+
+        @lru_cache(maxsize=maxsize)
+        def checked(text: str) -> DocumentNode | None:
+            try:
+                document = parse(text, max_tokens=max_tokens)
+            except GraphQLError:
+                return None
+            return None if validate(self.schema, document, self.rules) else document
+
+        self._checked = checked
+
+    def plan(
+        self, text: str, operation_name: str | None, variables: dict[str, Any], actor: Actor
+    ) -> Request | None:
+        document = self._checked(text)
+        if document is None:
+            return None
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation != OperationType.QUERY:
+            return None
+        coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables)
+        if isinstance(coerced, list):
+            return None
+        try:
+            return self._request(text, document, operation, coerced, actor)
+        except (DomainError, GraphQLError, Unsupported):
+            return None
+
+    def _request(
+        self,
+        text: str,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Any,
+        actor: Actor,
+    ) -> Request | None:
+        selection = Selection(self.schema, _fragments(document), Statement(actor.roles))
+        query = self.schema.query_type
+        assert isinstance(query, GraphQLObjectType)
+        fields: dict[str, list[FieldNode]] = {}
+        selection.collect_into(query, operation.selection_set, fields)
+        prepared: dict[str, Any] = {}
+        for response_key, nodes in fields.items():
+            field_name = nodes[0].name.value
+            root = ROOTS.get(field_name)
+            if root is None:
+                return None
+            definition = query.fields.get(field_name)
+            arguments = get_argument_values(definition, nodes[0], variables) if definition else {}
+            prepared[response_key] = root.prepare(arguments, actor)
+        operation_name = operation.name.value if operation.name else None
+        shapes = tuple((k, p.shape) for k, p in prepared.items())
+        key = (text, operation_name, actor.roles, shapes)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._build(selection, fields, prepared)
+            self._remember(key, plan)
+        else:
+            self._plans.move_to_end(key)
+        if plan is _FALLBACK:
+            return None
+        binding = Binding(actor, prepared)
+        return Request(plan, plan.parameters(binding), operation_name or "anonymous")
+
+    def _build(
+        self, selection: Selection, fields: dict[str, list[FieldNode]], prepared: dict[str, Any]
+    ) -> Plan:
+        try:
+            pairs = [
+                f"'{key}', {ROOTS[nodes[0].name.value].sql(selection, key, nodes, prepared[key])}"
+                for key, nodes in fields.items()
+            ]
+        except Unsupported:
+            return _FALLBACK
+        if len(pairs) > 50:
+            return _FALLBACK
+        sql = f"SELECT json_build_object({', '.join(pairs)})::text"
+        return Plan(sql, tuple(selection.statement.getters))
+
+    def _remember(self, key: Hashable, plan: Plan) -> None:
+        self._plans[key] = plan
+        while len(self._plans) > self.maxsize:
+            self._plans.popitem(last=False)
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }

@@ -1,0 +1,42 @@
+"""The asyncpg pool the compiled reads run on: autocommit connections, so a read is one
+round trip (no BEGIN, pre-ping or ROLLBACK around it), with prepared statements cached per
+connection by asyncpg."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from config import Settings
+
+
+class ReadPool:
+    """Opened and closed with the app's lifespan; sized like the engine's pool."""
+
+    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
+        self._url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._size = settings.db_pool_size
+        self._pool: asyncpg.Pool | None = None
+
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the read pool opens with the app's lifespan")
+        return self._pool
+
+    async def __aenter__(self) -> ReadPool:
+        self._pool = await asyncpg.create_pool(
+            self._url, min_size=1, max_size=self._size, command_timeout=30
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None

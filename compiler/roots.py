@@ -1,0 +1,106 @@
+"""The root query fields this path plans, each as `prepare` (arguments checked by the same
+functions as the reference path; a refusal sends the request there) and `sql`."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from graphql import FieldNode, GraphQLObjectType
+
+from compiler.catalog import TYPES
+from compiler.connections import Page, connection
+from compiler.selection import Selection
+from compiler.sql import Unsupported, where
+from domain.actors import Actor
+from schema.relay import decode_id, parse_id
+
+
+class Prepared(Protocol):
+    @property
+    def shape(self) -> Hashable:
+        """What of the arguments changes the statement (not their values)."""
+        ...
+
+
+class Root(Protocol):
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> Prepared: ...
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: Any) -> str: ...
+
+
+def arg(key: str, name: str) -> Any:
+    """A getter of a prepared argument of the root field under response key `key`."""
+    return lambda binding: getattr(binding.arguments[key], name)
+
+
+@dataclass(frozen=True)
+class ById:
+    type_name: str
+    pk: int
+
+    @property
+    def shape(self) -> Hashable:
+        return self.type_name
+
+
+def row_by_id(selection: Selection, key: str, nodes: list[FieldNode], args: ById) -> str:
+    """The object of one row by primary key, null when missing or not the caller's."""
+    table = TYPES[args.type_name]
+    alias = selection.statement.alias()
+    pk = selection.statement.param((key, "pk"), arg(key, "pk"), "bigint")
+    conditions = [f"{alias}.id = {pk}", *selection.statement.visible(table.model, alias)]
+    body = selection.object(args.type_name, alias, nodes)
+    return f"(SELECT {body} FROM {table.table} {alias} WHERE {where(conditions)})"
+
+
+class Node:
+    """`node(id:)`: planned for the id's type, when that type is planned."""
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> ById:
+        type_name, pk = parse_id(arguments["id"])
+        table = TYPES.get(type_name)
+        if table is None or not table.node:
+            raise Unsupported(f"node of type {type_name}")
+        return ById(type_name, pk)
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: ById) -> str:
+        return row_by_id(selection, key, nodes, args)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """`expenseReport(id:)` and the like: one row of a fixed type."""
+
+    type_name: str
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> ById:
+        return ById(self.type_name, decode_id(arguments["id"], self.type_name))
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: ById) -> str:
+        return row_by_id(selection, key, nodes, args)
+
+
+class Typename:
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> Prepared:
+        return Page(first=1, after=None)
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: Any) -> str:
+        query = selection.schema.query_type
+        assert isinstance(query, GraphQLObjectType)
+        return f"'{query.name}'::text"
+
+
+ROOTS: dict[str, Root] = {
+    "__typename": Typename(),
+    "node": Node(),
+    "expenseReport": Lookup("ExpenseReport"),
+}
+
+
+def register_root(name: str, root: Root) -> None:
+    ROOTS[name] = root
+
+
+__all__ = ["ROOTS", "Page", "Root", "connection", "register_root"]

@@ -1,0 +1,126 @@
+"""One statement under construction: table aliases, bind parameters, JSON renderings.
+
+Every rendering here produces the same JSON value strawberry's serialisers produce for the
+same database value, so both read paths give byte-identical data.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+from compiler.scope import ENTITIES_MARK, USER_MARK, render, stand_in
+from domain.actors import Actor
+from domain.scope import visible_rows
+
+
+class Unsupported(Exception):
+    """The operation has something this path cannot express: strawberry answers it."""
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What a plan's parameters are read from at execution: the caller and the root fields'
+    prepared arguments (by response key)."""
+
+    actor: Actor
+    arguments: dict[str, Any]
+
+
+Getter = Callable[[Binding], Any]
+
+
+@dataclass
+class Statement:
+    """Aliases and parameters of the statement being planned for one scope shape."""
+
+    roles: frozenset[str]
+    getters: list[Getter] = field(default_factory=list)
+    _params: dict[Hashable, str] = field(default_factory=dict)
+    _aliases: int = 0
+
+    def alias(self) -> str:
+        self._aliases += 1
+        return f"t{self._aliases}"
+
+    def param(self, key: Hashable, getter: Getter, pg_type: str) -> str:
+        """`$n::type`, one per key however often it is used."""
+        if key not in self._params:
+            self.getters.append(getter)
+            self._params[key] = f"${len(self.getters)}::{pg_type}"
+        return self._params[key]
+
+    def visible(self, model: Any, alias: str) -> list[str]:
+        """The caller's visibility rule for `model` rows as `alias` (empty for global rows)."""
+        return self.rule(lambda actor: visible_rows(model, actor), model.__table__, alias)
+
+    def rule(
+        self, build: Callable[[Actor], ColumnElement[bool] | None], table: Any, alias: str
+    ) -> list[str]:
+        """A condition over the caller (`build(actor)`, an expression over `table`) as SQL
+        over `alias`, the caller's user id and legal entities bound as parameters."""
+        expression = build(stand_in(self.roles))
+        if expression is None:
+            return []
+        condition = render(expression, table, alias)
+        if USER_MARK in condition:
+            user = self.param("actor.user", lambda b: b.actor.user_id, "bigint")
+            condition = condition.replace(USER_MARK, user)
+        if ENTITIES_MARK in condition:
+            entities = self.param(
+                "actor.entities", lambda b: sorted(b.actor.legal_entities), "text[]"
+            )
+            condition = condition.replace(ENTITIES_MARK, entities)
+        return [condition]
+
+
+def where(conditions: list[str]) -> str:
+    return " AND ".join(f"({condition})" for condition in conditions) or "true"
+
+
+def base64_text(prefix: str, expression: str) -> str:
+    """urlsafe base64 of `prefix` || expression, as `base64.urlsafe_b64encode` writes it
+    (PostgreSQL's encoder breaks lines every 76 characters: the newlines are dropped)."""
+    encoded = f"encode(convert_to('{prefix}' || ({expression}), 'UTF8'), 'base64')"
+    return f"translate({encoded}, '+/' || chr(10), '-_')"
+
+
+def global_id(type_name: str, expression: str) -> str:
+    return base64_text(f"{type_name}:", expression)
+
+
+def cursor(expression: str) -> str:
+    return base64_text("cursor:", expression)
+
+
+def decimal(expression: str) -> str:
+    """NUMERIC as text keeps its scale, like `str(Decimal)` of the value asyncpg reads."""
+    return f"({expression})::text"
+
+
+def datetime(expression: str) -> str:
+    """`datetime.isoformat()` of a UTC timestamp: microseconds only when not zero."""
+    utc = f"(({expression}) AT TIME ZONE 'UTC')"
+    micros = f"(extract(microseconds FROM {utc})::bigint % 1000000)"
+    return (
+        f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN {micros} <> 0 THEN to_char({utc}, '.US') ELSE '' END || '+00:00')"
+    )
+
+
+def enum_name(expression: str, values: type[enum.Enum]) -> str:
+    """The GraphQL enum value (the member's name) of a stored value."""
+    cases = " ".join(f"WHEN '{member.value}' THEN '{member.name}'" for member in values)
+    return f"(CASE ({expression}) {cases} END)"
+
+
+def sorted_texts(expression: str) -> str:
+    """A text[] as a JSON list in code-point order (Python's `sorted`)."""
+    return (
+        f"(SELECT coalesce(json_agg(item ORDER BY item COLLATE \"C\"), '[]'::json)"
+        f" FROM unnest({expression}) AS item)"
+    )
