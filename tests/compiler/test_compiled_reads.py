@@ -101,3 +101,53 @@ async def test_deep_report_list_is_one_statement_and_the_reference_answer(
         body, path = await _both(client, reference, DEEP, {"first": 2}, token)
         assert path == "compiled", body
         assert body["data"]["reports"]["edges"], body
+
+
+REPORT_LIST = """
+query List($first: Int!) { expenseReports(first: $first) {
+  nodes { number lines { amount category { code } project { code } } } } }"""
+
+
+async def _compiled_statements(
+    client: GraphQLClient, statements: StatementCounter, query: str, token: str
+) -> list[str]:
+    statements.reset()
+    response = await client.http.post(
+        "/graphql",
+        json={"query": query, "variables": {"first": 50}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.headers.get("x-read-path") == "compiled", response.json()
+    return list(statements.statements)
+
+
+async def test_one_statement_whatever_the_number_of_reports_and_lines(
+    client: GraphQLClient, setup: Setup, statements: StatementCounter
+) -> None:
+    token = setup.world.tokens["accountant"]
+    await _reports(client, setup, 1)
+    small = await _compiled_statements(client, statements, REPORT_LIST, token)
+    await _reports(client, setup, 6)
+    large = await _compiled_statements(client, statements, REPORT_LIST, token)
+    assert len(small) == len(large) == 1, large
+
+
+async def test_what_cannot_be_planned_goes_to_the_reference_path(
+    client: GraphQLClient, setup: Setup
+) -> None:
+    token = {"Authorization": f"Bearer {setup.world.tokens['employee']}"}
+    unplanned = {
+        "query { me { roles } }": None,  # a root field without SQL
+        "query { expenseReports(first: 0) { nodes { number } } }": "BAD_USER_INPUT",
+        "query { expenseReports { nodes { number @include(if: true) } } }": None,
+        "mutation { refreshToken }": None,
+    }
+    for query, code in unplanned.items():
+        response = await client.http.post("/graphql", json={"query": query}, headers=token)
+        assert response.headers.get("x-read-path") is None, query
+        errors = response.json().get("errors") or [{}]
+        assert errors[0].get("extensions", {}).get("code") == code, response.json()
+    sent = {"query": REPORT_LIST, "variables": {"first": 5}}
+    anonymous = await client.http.post("/graphql", json=sent)
+    assert anonymous.headers.get("x-read-path") is None
+    assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
