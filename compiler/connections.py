@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Hashable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -14,6 +15,12 @@ from compiler.selection import Selection
 from compiler.sql import Unsupported, cursor, where
 from resolvers.pagination import check_first
 from schema.pages import after_key
+
+
+def plain(value: Any) -> Any:
+    """An enum argument's stored value: graphql-core gives the member for a literal in the
+    document and the value for a variable."""
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 @dataclass(frozen=True)

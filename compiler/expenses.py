@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphql import FieldNode
 
+from compiler.actuals import actuals_of_line
 from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
 from compiler.sql import datetime, decimal, enum_name, where
 from db.models import expenses as models
@@ -76,6 +77,7 @@ register(
             "category": ToOne("ExpenseCategory", "expense_category_id"),
             "project": ToOne("Project", "project_id"),
             "task": ToOne("Task", "task_id"),
+            "actuals": Custom(actuals_of_line),
         },
     ),
     TableType(

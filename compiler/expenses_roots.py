@@ -9,7 +9,7 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.connections import Page, connection
+from compiler.connections import Page, connection, plain
 from compiler.roots import arg, register_root
 from compiler.selection import Selection
 from db.models.expenses import ExpenseReport
@@ -39,8 +39,8 @@ class ExpenseReports:
         entity = given.get("legalEntity")
         return ReportsPage(
             **Page.paging(arguments),
-            newest_first=arguments["sort"] == "newest_first",
-            status=given.get("status"),
+            newest_first=plain(arguments["sort"]) == "newest_first",
+            status=plain(given.get("status")),
             employee_id=_optional_id(given.get("employeeId"), "User", "employeeId"),
             project_id=_optional_id(given.get("projectId"), "Project", "projectId"),
             legal_entity=entity.upper() if entity is not None else None,

@@ -8,7 +8,7 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.connections import Page, connection
+from compiler.connections import Page, connection, plain
 from compiler.roots import arg, register_root
 from compiler.selection import Selection
 from db.models.journals import Journal
@@ -35,7 +35,7 @@ class Journals:
         return JournalsPage(
             **Page.paging(arguments),
             legal_entity=entity.upper() if entity is not None else None,
-            status=arguments.get("status"),
+            status=plain(arguments.get("status")),
             period_start=arguments.get("periodStart"),
             number=arguments.get("number"),
             original_journal_number=arguments.get("originalJournalNumber"),

@@ -32,6 +32,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
+import compiler.actuals
 import compiler.categories
 import compiler.expenses
 import compiler.expenses_roots
