@@ -3,27 +3,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app import create_app
 from config import Settings
+from jobs.approval import approve_expenses
 from tests.conftest import _session_on
 from tests.support.client import GraphQLClient
 from tests.support.counter import StatementCounter
 from tests.support.expenses import (
+    POST,
     SUBMIT,
     Setup,
     add_line,
     approved_report,
     create_report,
+    deferrals,
     expense_setup,
     transition,
 )
 from tests.support.world import World
+
+__all__ = ["deferrals"]
 
 DEEP = """
 query Deep($first: Int!) {
@@ -151,3 +157,47 @@ async def test_what_cannot_be_planned_goes_to_the_reference_path(
     anonymous = await client.http.post("/graphql", json=sent)
     assert anonymous.headers.get("x-read-path") is None
     assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+ACTUALS = """
+query Actuals($pending: Boolean) {
+  reports: expenseReports(first: 10, sort: NEWEST_FIRST) { nodes {
+    number voucher { number accountingDate sourceType postedAt lines {
+      accountId debit credit currencyCode amountCurrency exchangeRate description } }
+    lines { actuals { id actualType transactionClass sourceType amount unitAmount quantity
+      adjustmentStatus pricingWarning transactionDate createdAt project { code } task { code }
+      reverses { id } journalLine { id } expenseLine { lineNumber } expenseReport { number } } }
+  } }
+  pending: actuals(filter: {pendingImport: $pending}, first: 3) {
+    edges { cursor node { actualType amount currencyCode } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+  costs: actuals(filter: {actualType: COST}) { nodes { amount } }
+}"""
+
+
+@pytest.mark.usefixtures("deferrals")
+async def test_e5_actuals_and_vouchers_of_posted_reports_read_the_same_on_both_paths(
+    client: GraphQLClient, reference: GraphQLClient, setup: Setup, connection: AsyncConnection
+) -> None:
+    sessions = async_sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    task = setup.gid("Task", setup.tm_task.id)
+    for amounts in (["10.01", "33.30"], ["5.55"]):
+        report = await approved_report(
+            client, setup, [{"amount": a, "taskId": task} for a in amounts]
+        )
+        assert (await transition(client, setup, POST, report, "accountant"))["errors"] == []
+    await approve_expenses(sessions, now=dt.datetime.now(dt.UTC))
+    for user in ("employee", "manager", "accountant", "admin", "outsider"):
+        for pending in (True, False, None):
+            body, path = await _both(
+                client, reference, ACTUALS, {"pending": pending}, setup.world.tokens[user]
+            )
+            assert path == "compiled", body
+    accountant = setup.world.tokens["accountant"]
+    body, _ = await _both(client, reference, ACTUALS, {"pending": True}, accountant)
+    actuals = body["data"]["reports"]["nodes"][0]["lines"][0]["actuals"]
+    assert [actual["actualType"] for actual in actuals] == ["COST", "UNBILLED_SALES"]
+    assert body["data"]["pending"]["pageInfo"]["hasNextPage"] is True
