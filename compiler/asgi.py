@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from compiler.plan import Planner, Request
 from config import Settings
 from http_protocol import read_body, replay
-from observability import LATENCY, REQUESTS, log
+from observability import LATENCY, REQUESTS, SQL_STATEMENTS, log
 from resolvers.auth import AuthenticationError, actor_from_header
 
 # Reads the JSON text of a planned request's statement, from a pool or the request's session.
@@ -32,6 +32,7 @@ def pool_fetch(pool: Callable[[], asyncpg.Pool]) -> Fetch:
     async def fetch(scope: Scope, request: Request) -> str:
         async with pool().acquire() as connection:
             text: str = await connection.fetchval(request.plan.sql, *request.parameters)
+        SQL_STATEMENTS.inc()
         return text
 
     return fetch

@@ -12,6 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from config import Settings
 
 
+async def _unchanged(connection: asyncpg.Connection) -> None:
+    """Nothing to reset on release: a read never changes session state (no SET, LISTEN, locks
+    or cursors), so asyncpg's default reset query would be a second round trip per read.
+    asyncpg still rolls back an open transaction before calling this."""
+
+
 class ReadPool:
     """Opened and closed with the app's lifespan; sized like the engine's pool."""
 
@@ -27,7 +33,7 @@ class ReadPool:
 
     async def __aenter__(self) -> ReadPool:
         self._pool = await asyncpg.create_pool(
-            self._url, min_size=1, max_size=self._size, command_timeout=30
+            self._url, min_size=1, max_size=self._size, command_timeout=30, reset=_unchanged
         )
         return self
 

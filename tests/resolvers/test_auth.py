@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import jwt
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import resolvers.master_data
 from config import Settings
 from db.models.master_data import LegalEntity, UserLegalEntity
-from resolvers.auth import mint_token, verify_token
+from resolvers.auth import AuthenticationError, mint_token, verify_token
 from schema.relay import encode_id
 from tests.support.client import GraphQLClient
 from tests.support.counter import StatementCounter
@@ -246,3 +247,27 @@ async def test_expected_errors_are_answered_not_logged_as_server_faults(
         await client.execute("{ nope }", token=world.tokens["admin"])
         await client.execute('{ node(id: "garbage") { id } }', token=world.tokens["admin"])
     assert [record for record in caplog.records if record.name == "strawberry.execution"] == []
+
+
+def test_a_token_is_verified_once_while_valid_and_refused_once_expired(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each request carries its token: the signature is checked on first sight only, and a
+    remembered token still stops working at its expiry."""
+    decoded: list[str] = []
+    real_decode = jwt.decode
+
+    def counting_decode(token: str, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(token)
+        return real_decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting_decode)
+    lifetime = dt.timedelta(hours=settings.jwt_ttl_hours)
+    issued = dt.datetime.now(dt.UTC) - lifetime + dt.timedelta(seconds=1)
+    token = mint_token(settings, user_id=7, roles=["employee"], legal_entities=["USPM"], now=issued)
+    first, second = verify_token(settings, token), verify_token(settings, token)
+    assert first == second and first.user_id == 7 and len(decoded) == 1
+    time.sleep(1.1)  # past the token's expiry (whole seconds)
+    with pytest.raises(AuthenticationError, match="expired"):
+        verify_token(settings, token)
+    assert len(decoded) == 2
