@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 GRAPHQL_RESPONSE = b"application/graphql-response+json"
+PARSED_REQUEST = "graphql_request"  # the key of the parsed POST body in the ASGI scope's state
 
 
 class PersistedQueryError(Exception):
@@ -91,11 +92,13 @@ class GraphQLHttp:
             return
         body = await read_body(receive)
         try:
-            body = self._resolved(body)
+            body, request = self._resolved(body)
         except PersistedQueryError as error:
             errors = [{"message": str(error), "extensions": {"code": error.code}}]
             await _json_response(send, {"errors": errors})
             return
+        # Parsed once: the compiled read path reads the request from here.
+        scope.setdefault("state", {})[PARSED_REQUEST] = request
         await self.app(scope, replay(body, receive), _media_type(scope, send))
 
     async def _get(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,15 +119,17 @@ class GraphQLHttp:
             scope = {**scope, "query_string": urlencode(params).encode()}
         await self.app(scope, receive, _media_type(scope, send))
 
-    def _resolved(self, body: bytes) -> bytes:
+    def _resolved(self, body: bytes) -> tuple[bytes, dict[str, Any] | None]:
+        """The body with a persisted document filled in, and the request it holds (None when
+        the body is not a JSON object: strawberry answers that itself)."""
         try:
             request = json.loads(body)
         except ValueError:
-            return body  # strawberry answers malformed JSON itself
+            return body, None
         if not isinstance(request, dict):
-            return body
+            return body, None
         resolved = self.store.resolve(request)
-        return body if resolved is request else json.dumps(resolved).encode()
+        return (body if resolved is request else json.dumps(resolved).encode()), resolved
 
 
 def replay(body: bytes, receive: Receive) -> Receive:

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from compiler.plan import Planner, Request
 from config import Settings
-from http_protocol import read_body, replay
+from http_protocol import PARSED_REQUEST, read_body, replay
 from observability import LATENCY, REQUESTS, SQL_STATEMENTS, log
 from resolvers.auth import AuthenticationError, actor_from_header
 
@@ -38,15 +38,20 @@ def pool_fetch(pool: Callable[[], asyncpg.Pool]) -> Fetch:
     return fetch
 
 
-async def session_fetch(scope: Scope, request: Request) -> str:
-    """Tests: on the request's session, inside the test's transaction, in a savepoint so a
-    failing statement leaves the transaction usable for the reference path."""
-    session: AsyncSession = scope["state"]["session"]
-    connection = await session.connection()
-    async with connection.begin_nested():
-        result = await connection.exec_driver_sql(request.plan.sql, tuple(request.parameters))
-        text: str = result.scalar_one()
-    return text
+def session_fetch(sessions: Callable[[], AsyncSession]) -> Fetch:
+    """Tests: on a session of the app's factory (the tests' joins their transaction), in a
+    savepoint so that a failing statement leaves the transaction usable."""
+
+    async def fetch(scope: Scope, request: Request) -> str:
+        async with sessions() as session:
+            connection = await session.connection()
+            async with connection.begin_nested():
+                parameters = tuple(request.parameters)
+                result = await connection.exec_driver_sql(request.plan.sql, parameters)
+                text: str = result.scalar_one()
+        return text
+
+    return fetch
 
 
 class CompiledReads:
@@ -78,10 +83,12 @@ class CompiledReads:
         await self.app(scope, replay(body, receive), send)
 
     def _planned(self, scope: Scope, body: bytes) -> Request | None:
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return None
+        payload = scope.get("state", {}).get(PARSED_REQUEST)
+        if payload is None:
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                return None
         if not isinstance(payload, dict):
             return None
         query, name = payload.get("query"), payload.get("operationName")
