@@ -39,7 +39,8 @@ import compiler.expenses_roots
 import compiler.journals
 import compiler.journals_roots
 import compiler.ledger
-import compiler.master_data  # noqa: F401  (each registers its types or roots)
+import compiler.master_data
+import compiler.projects  # noqa: F401  (each registers its types or roots)
 from compiler.roots import ROOTS
 from compiler.selection import Selection
 from compiler.sql import Binding, Getter, Statement, Unsupported

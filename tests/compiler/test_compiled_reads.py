@@ -201,3 +201,35 @@ async def test_e5_actuals_and_vouchers_of_posted_reports_read_the_same_on_both_p
     actuals = body["data"]["reports"]["nodes"][0]["lines"][0]["actuals"]
     assert [actual["actualType"] for actual in actuals] == ["COST", "UNBILLED_SALES"]
     assert body["data"]["pending"]["pageInfo"]["hasNextPage"] is True
+
+
+MASTER_DATA = """
+query Master($project: ID!, $code: String, $billing: BillingType) {
+  legalEntities(first: 5, code: $code) {
+    nodes { id code name currencyCode } pageInfo { endCursor } }
+  all: legalEntities { edges { cursor node { code } } }
+  projects(billingType: $billing) { nodes { id code name billingType currencyCode
+    legalEntity { code } manager { email roles } tasks { id code name project { code } } } }
+  usd: projects(legalEntity: "uspm", first: 1) { pageInfo { hasNextPage } nodes { code } }
+  project(id: $project) { code tasks { code } }
+}"""
+
+
+async def test_m1_master_data_reads_the_same_on_both_paths(
+    client: GraphQLClient, reference: GraphQLClient, setup: Setup
+) -> None:
+    project = setup.gid("Project", setup.tm_project.id)
+    cases: list[dict[str, Any]] = [
+        {"project": project},
+        {"project": project, "code": "depm", "billing": "FIXED_PRICE"},
+        {"project": project, "code": "", "billing": "TIME_AND_MATERIAL"},
+    ]
+    for user in ("employee", "manager", "accountant", "admin", "outsider"):
+        for variables in cases:
+            body, path = await _both(
+                client, reference, MASTER_DATA, variables, setup.world.tokens[user]
+            )
+            assert path == "compiled", body
+    admin = setup.world.tokens["admin"]
+    body, _ = await _both(client, reference, MASTER_DATA, cases[0], admin)
+    assert body["data"]["project"]["tasks"], body

@@ -1,0 +1,89 @@
+"""SQL of projects and tasks (M1), and the `projects` and `project` root fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FieldNode
+
+from compiler.catalog import Children, Scalar, TableType, ToOne, register
+from compiler.connections import Page, connection, plain
+from compiler.roots import Lookup, arg, register_root
+from compiler.selection import Selection
+from compiler.sql import enum_name
+from db.models import master_data as models
+from domain.actors import Actor
+from domain.scope import in_callers_entities
+from schema.relay import decode_id
+
+register(
+    TableType(
+        "Project",
+        models.Project,
+        {
+            "code": Scalar("{t}.code"),
+            "name": Scalar("{t}.name"),
+            "billingType": Scalar(enum_name("{t}.billing_type", models.BillingType)),
+            "currencyCode": Scalar("{t}.currency_code"),
+            "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
+            "manager": ToOne("User", "manager_user_id"),
+            "tasks": Children("Task", "project_id", order="code"),
+        },
+    ),
+    TableType(
+        "Task",
+        models.Task,
+        {
+            "code": Scalar("{t}.code"),
+            "name": Scalar("{t}.name"),
+            "project": ToOne("Project", "project_id"),
+        },
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ProjectsPage(Page):
+    legal_entity: str | None = None
+    billing_type: str | None = None
+    manager_id: int | None = None
+
+
+def _callers(actor: Actor) -> Any:
+    return in_callers_entities(models.Project.legal_entity_id, actor)
+
+
+class Projects:
+    """`projects`, as `resolvers.projects.projects_page` reads them."""
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> ProjectsPage:
+        entity, billing = arguments.get("legalEntity"), arguments.get("billingType")
+        manager = arguments.get("managerId")
+        return ProjectsPage(
+            **Page.paging(arguments),
+            legal_entity=entity.upper() if entity is not None else None,
+            billing_type=plain(billing) if billing else None,
+            manager_id=decode_id(manager, "User", "managerId") if manager else None,
+        )
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
+        statement = selection.statement
+        t = statement.alias()
+
+        def param(name: str, pg_type: str) -> str:
+            return statement.param((key, name), arg(key, name), pg_type)
+
+        conditions = statement.rule(_callers, models.Project.__table__, t)
+        if page.legal_entity is not None:
+            entity = f"(SELECT id FROM legal_entity WHERE code = {param('legal_entity', 'text')})"
+            conditions.append(f"{t}.legal_entity_id = {entity}")
+        if page.billing_type is not None:
+            conditions.append(f"{t}.billing_type = {param('billing_type', 'text')}")
+        if page.manager_id is not None:
+            conditions.append(f"{t}.manager_user_id = {param('manager_id', 'bigint')}")
+        return connection(selection, key, nodes, page, "Project", conditions, t)
+
+
+register_root("projects", Projects())
+register_root("project", Lookup("Project"))
