@@ -22,18 +22,18 @@ from observability import LATENCY, REQUESTS, SQL_STATEMENTS, log
 from resolvers.auth import AuthenticationError, actor_from_header
 
 # Reads the JSON text of a planned request's statement, from a pool or the request's session.
-Fetch = Callable[[Scope, Request], Awaitable[str]]
+Fetch = Callable[[Scope, Request], Awaitable[bytes]]
 
 
 def pool_fetch(pool: Callable[[], asyncpg.Pool]) -> Fetch:
     """Production: one round trip on an autocommit connection (no BEGIN, no ROLLBACK);
     asyncpg prepares the statement once per connection and reuses it."""
 
-    async def fetch(scope: Scope, request: Request) -> str:
+    async def fetch(scope: Scope, request: Request) -> bytes:
         async with pool().acquire() as connection:
-            text: str = await connection.fetchval(request.plan.sql, *request.parameters)
+            data: bytes = await connection.fetchval(request.plan.sql, *request.parameters)
         SQL_STATEMENTS.inc()
-        return text
+        return data
 
     return fetch
 
@@ -42,14 +42,14 @@ def session_fetch(sessions: Callable[[], AsyncSession]) -> Fetch:
     """Tests: on a session of the app's factory (the tests' joins their transaction), in a
     savepoint so that a failing statement leaves the transaction usable."""
 
-    async def fetch(scope: Scope, request: Request) -> str:
+    async def fetch(scope: Scope, request: Request) -> bytes:
         async with sessions() as session:
             connection = await session.connection()
             async with connection.begin_nested():
                 parameters = tuple(request.parameters)
                 result = await connection.exec_driver_sql(request.plan.sql, parameters)
-                text: str = result.scalar_one()
-        return text
+                data: bytes = result.scalar_one()
+        return data
 
     return fetch
 
@@ -70,11 +70,11 @@ class CompiledReads:
         request = self._planned(scope, body)
         if request is not None:
             try:
-                text = await self.fetch(scope, request)
+                data = await self.fetch(scope, request)
             except Exception:  # the reference path answers, and reports what it finds
                 log.warning("compiled_read_failed", exc_info=True, operation=request.operation_name)
             else:
-                await _respond(send, b'{"data":' + text.encode() + b"}")
+                await _respond(send, b'{"data":' + data + b"}")
                 REQUESTS.labels(operation=request.operation_name, operation_type="query").inc()
                 LATENCY.labels(operation=request.operation_name, operation_type="query").observe(
                     time.perf_counter() - started

@@ -123,4 +123,5 @@ def connection(
             pairs.append(f"'{field_key}', '{type_name}Connection'::text")
         else:
             raise Unsupported(f"{type_name}Connection.{name}")
-    return f"(SELECT json_build_object({', '.join(pairs)}) FROM ({numbered}) {rows})"
+    # GROUP BY (): one object for the page even when no aggregate is selected.
+    return f"(SELECT json_build_object({', '.join(pairs)}) FROM ({numbered}) {rows} GROUP BY ())"

@@ -157,7 +157,8 @@ class Planner:
             return _FALLBACK
         if len(pairs) > 50:
             return _FALLBACK
-        sql = f"SELECT json_build_object({', '.join(pairs)})::text"
+        # As UTF-8 bytes (bytea): the driver hands them over as they arrive, undecoded.
+        sql = f"SELECT convert_to(json_build_object({', '.join(pairs)})::text, 'UTF8')"
         return Plan(sql, tuple(selection.statement.getters))
 
     def _remember(self, key: Hashable, plan: Plan) -> None:

@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config import Settings
 
+MAX_PREPARED_BYTES = 512 * 1024
+PREPARED_STATEMENTS = 200  # per connection; least recently used are deallocated
+
 
 async def _unchanged(connection: asyncpg.Connection) -> None:
     """Nothing to reset on release: a read never changes session state (no SET, LISTEN, locks
@@ -33,7 +36,15 @@ class ReadPool:
 
     async def __aenter__(self) -> ReadPool:
         self._pool = await asyncpg.create_pool(
-            self._url, min_size=1, max_size=self._size, command_timeout=30, reset=_unchanged
+            self._url,
+            min_size=1,
+            max_size=self._size,
+            command_timeout=30,
+            reset=_unchanged,
+            # A plan's statement is tens of kilobytes; asyncpg prepares only statements under
+            # 15 KB by default, and an unprepared one is parsed and planned on every request.
+            max_cacheable_statement_size=MAX_PREPARED_BYTES,
+            statement_cache_size=PREPARED_STATEMENTS,
         )
         return self
 
