@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from config import Settings
 
 MAX_PREPARED_BYTES = 512 * 1024
-PREPARED_STATEMENTS = 200  # per connection; least recently used are deallocated
+PREPARED_STATEMENTS = 64  # per connection (each holds its plan in the backend); LRU
 
 
 async def _unchanged(connection: asyncpg.Connection) -> None:
