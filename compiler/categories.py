@@ -1,10 +1,21 @@
-"""SQL of the category types (M2): transaction, shared and expense categories."""
+"""SQL of the category types (M2): transaction, shared and expense categories, and the
+`transactionCategories` and `expenseCategories` root fields."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FieldNode
+
 from compiler.catalog import Children, Scalar, TableType, ToOne, register
+from compiler.connections import Page, connection
+from compiler.roots import arg, register_root
+from compiler.selection import Selection
 from compiler.sql import enum_name, global_id
 from db.models import categories as models
+from domain.actors import Actor
+from domain.scope import in_callers_entities
 
 
 def optional_id(type_name: str, column: str) -> Scalar:
@@ -46,3 +57,72 @@ register(
         },
     ),
 )
+
+
+@dataclass(frozen=True)
+class CodePage(Page):
+    code: str | None = None
+
+
+class TransactionCategories:
+    """`transactionCategories`: global rows, for any signed-in caller."""
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> CodePage:
+        return CodePage(**Page.paging(arguments), code=arguments.get("code"))
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
+        statement = selection.statement
+        t = statement.alias()
+        conditions = []
+        if page.code is not None:
+            code = statement.param((key, "code"), arg(key, "code"), "text")
+            conditions.append(f"{t}.code = {code}")
+        return connection(selection, key, nodes, page, "TransactionCategory", conditions, t)
+
+
+@dataclass(frozen=True)
+class ExpenseCategoriesPage(Page):
+    legal_entity: str | None = None
+    usable_in_expense: bool | None = None
+
+    @property
+    def shape(self) -> Any:
+        return (super().shape, self.usable_in_expense)
+
+
+def _callers(actor: Actor) -> Any:
+    return in_callers_entities(models.ExpenseCategory.legal_entity_id, actor)
+
+
+class ExpenseCategories:
+    """`expenseCategories`, as `resolvers.categories.expense_categories` reads them."""
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> ExpenseCategoriesPage:
+        entity = arguments.get("legalEntity")
+        return ExpenseCategoriesPage(
+            **Page.paging(arguments),
+            legal_entity=entity.upper() if entity is not None else None,
+            usable_in_expense=arguments.get("usableInExpense"),
+        )
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
+        statement = selection.statement
+        t = statement.alias()
+        conditions = statement.rule(_callers, models.ExpenseCategory.__table__, t)
+        if page.legal_entity is not None:
+            code = statement.param((key, "legal_entity"), arg(key, "legal_entity"), "text")
+            conditions.append(
+                f"{t}.legal_entity_id IN (SELECT id FROM legal_entity WHERE code = {code})"
+            )
+        if page.usable_in_expense is not None:
+            shared = statement.alias()
+            usable = "true" if page.usable_in_expense else "false"
+            conditions.append(
+                f"{t}.shared_category_id IN (SELECT {shared}.id FROM shared_category {shared}"
+                f" WHERE {shared}.can_be_used_in_expense IS {usable})"
+            )
+        return connection(selection, key, nodes, page, "ExpenseCategory", conditions, t)
+
+
+register_root("transactionCategories", TransactionCategories())
+register_root("expenseCategories", ExpenseCategories())

@@ -35,6 +35,7 @@ from tests.support.world import TODAY, World
 ROOTS = (
     *("expenseReports", "expenseReport", "node", "journals", "__typename"),
     *("actuals", "legalEntities", "projects", "project"),  # compiled since
+    *("transactionCategories", "expenseCategories"),
 )
 NODE_TYPES = (
     *("ExpenseReport", "ExpenseLine", "Journal", "JournalLine", "Project", "Task", "User"),
