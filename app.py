@@ -26,11 +26,17 @@ from strawberry.types.unset import UnsetType
 from config import Settings, get_settings
 from db.events import EventListener
 from db.migrate import current_revision, head_revision
-from db.session import make_engine, make_session_factory
+from db.session import make_autocommit_session_factory, make_engine, make_session_factory
 from http_protocol import GraphQLHttp
 from jobs.app import open_jobs
 from jobs.worker import in_process_worker
-from observability import DB_POOL_CHECKED_OUT, DB_POOL_SIZE, configure_logging, log
+from observability import (
+    DB_POOL_CHECKED_OUT,
+    DB_POOL_SIZE,
+    configure_logging,
+    count_statements,
+    log,
+)
 from resolvers.auth import AuthenticationError, actor_from_header
 from resolvers.context import ApiError, Context
 from schema import schema
@@ -57,6 +63,7 @@ class GraphQLApp(GraphQL[Context, None]):
         context = Context(
             settings=self.settings,
             session=session,
+            reads=request.scope["state"].get("autocommit_session"),
             request_id=request_id,
             actor_or_none=None,
             events=getattr(request.app.state, "events", None),
@@ -80,11 +87,15 @@ class GraphQLApp(GraphQL[Context, None]):
 
 
 class SessionScope:
-    """Opens one AsyncSession per HTTP request or WebSocket connection and always closes it."""
+    """Opens one AsyncSession per HTTP request or WebSocket connection and always closes it;
+    with `autocommit`, an HTTP request also gets a session a query operation reads through."""
 
-    def __init__(self, app: ASGIApp, sessions: SessionFactory) -> None:
+    def __init__(
+        self, app: ASGIApp, sessions: SessionFactory, autocommit: SessionFactory | None = None
+    ) -> None:
         self.app = app
         self.sessions = sessions
+        self.autocommit = autocommit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -94,11 +105,16 @@ class SessionScope:
         request_id = headers.get(b"x-request-id", b"").decode() or uuid.uuid4().hex
         structlog.contextvars.bind_contextvars(request_id=request_id)
         session = self.sessions()
-        scope.setdefault("state", {}).update(session=session, request_id=request_id)
+        # Neither session connects before its first statement: the unused one costs nothing.
+        reads = self.autocommit() if self.autocommit and scope["type"] == "http" else None
+        state = scope.setdefault("state", {})
+        state.update(session=session, autocommit_session=reads, request_id=request_id)
         try:
             await self.app(scope, receive, send)
         finally:
             await session.close()
+            if reads is not None:
+                await reads.close()
             structlog.contextvars.clear_contextvars()
 
 
@@ -152,8 +168,11 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings.is_development)
     engine = engine or make_engine(settings)
+    count_statements(engine)
     session_factory = sessions or make_session_factory(engine)
-    graphql = GraphQLHttp(SessionScope(GraphQLApp(settings), session_factory))
+    # Handed-in sessions (the tests') are where every statement must go: no autocommit reads.
+    autocommit = None if sessions else make_autocommit_session_factory(engine)
+    graphql = GraphQLHttp(SessionScope(GraphQLApp(settings), session_factory, autocommit))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -2,7 +2,8 @@
 
 Every command reads the same configuration (config.Settings). Without DATABASE_URL the
 embedded PostgreSQL is started inside this process and lives exactly as long as it does,
-so `run` keeps it up for as long as uvicorn serves.
+so `run` keeps it up for as long as its API and worker processes serve: it hands them the
+server's URL, and they never start or stop it themselves.
 """
 
 from __future__ import annotations
@@ -10,20 +11,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
+import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from types import FrameType
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from config import Settings, get_settings
+from config import PROJECT_ROOT, Settings, get_settings
 from db.migrate import is_at_head, upgrade
 from db.urls import libpq_url
 
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
 T = TypeVar("T")
+# Seconds the job worker gets to stop after SIGTERM: its grace period for running jobs
+# (jobs.worker.SHUTDOWN_GRACE_SECONDS), and a little more to close its connections.
+WORKER_STOP_SECONDS = 15.0
 
 
 async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -82,18 +91,70 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+def api_app() -> Starlette:
+    """uvicorn's app factory, called in every API process: the app without a job worker
+    (`run` starts one process for jobs, not one worker per API process), then the garbage
+    collector set for serving, now that the imports and the app are built."""
+    from app import create_app
+    from observability import tune_gc
+
+    app = create_app(get_settings().model_copy(update={"run_worker": False}))
+    tune_gc()
+    return app
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How `run` serves: WEB_CONCURRENCY processes, each building its app with api_app (more
+    than one process needs the app as an import string and a factory)."""
+    return {
+        "app": "cli:api_app",
+        "factory": True,
+        "workers": settings.web_concurrency,
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        # A process answers the supervisor's health checks from its first seconds; on a busy
+        # machine that took longer than uvicorn's 5 s, and it was killed and started again.
+        "timeout_worker_healthcheck": 30,
+    }
+
+
+@contextlib.contextmanager
+def _job_worker(settings: Settings) -> Iterator[None]:
+    """One `cli.py worker` process beside the API processes, stopped (gracefully, then
+    killed) when the block ends. Its own session keeps a terminal's Ctrl-C from reaching it
+    directly: the second signal of procrastinate's worker is an immediate stop, so it gets
+    exactly one, from here."""
+    if not settings.run_worker:
+        yield
+        return
+    worker = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "cli.py"), "worker"], start_new_session=True
+    )
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
-
-    from app import create_app
 
     migrate(settings)
     load_demo(settings)
     _print_banner(settings)
+    # The processes started below read the database from the environment: the URL of the
+    # embedded server this process started, when there is no DATABASE_URL.
+    os.environ["DATABASE_URL"] = libpq_url(settings)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        # The app's lifespan starts the in-process job worker when settings.run_worker is true.
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        with _job_worker(settings):
+            uvicorn.run(**uvicorn_options(settings))
     except KeyboardInterrupt:  # Ctrl-C, re-raised by uvicorn once it has shut down
         return 130
     return 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -22,7 +24,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     env: str = "development"
+    # `cli.py run`: start one job worker process beside the API processes. An app built by
+    # app.create_app with it set runs the worker inside its own process instead.
     run_worker: bool = True
+    # API processes `cli.py run` serves with (uvicorn workers): one per core by default.
+    web_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     db_pool_size: int = 10
     max_query_depth: int = 12
     max_aliases: int = 30

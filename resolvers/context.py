@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.extensions import SchemaExtension
 from strawberry.types import Info as StrawberryInfo
+from strawberry.types.graphql import OperationType
 
 from config import Settings
 from db.events import EventListener
@@ -30,10 +32,15 @@ class ApiError(GraphQLError):
 @dataclass
 class Context:
     settings: Settings
+    # The request's session; a mutation runs in one transaction on it (resolvers/mutations).
     session: AsyncSession
     request_id: str
     actor_or_none: Actor | None
     auth_error: str | None = None
+    # A session on an AUTOCOMMIT connection that a query operation reads through instead of
+    # `session` (see QueriesWithoutTransaction); None keeps queries on `session` (WebSockets,
+    # and tests, whose sessions live in the test's transaction).
+    reads: AsyncSession | None = None
     loaders: Loaders = field(init=False)
     # One AsyncSession must never run two statements at once; resolvers run concurrently.
     db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -71,6 +78,24 @@ class Context:
     async def db(self) -> AsyncIterator[AsyncSession]:
         async with self.db_lock:
             yield self.session
+
+
+class QueriesWithoutTransaction(SchemaExtension):
+    """Runs a query operation's statements on `Context.reads`: each is one round trip, with
+    no BEGIN before and no ROLLBACK after. Nothing is lost by it: under READ COMMITTED every
+    statement takes its own snapshot, in a transaction or not. Mutations and subscriptions
+    keep `session` and its transaction. on_execute runs after parsing and validation (the
+    operation type is known) and before any resolver (no statement has run yet)."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if (
+            isinstance(context, Context)
+            and context.reads is not None
+            and self.execution_context.operation_type is OperationType.QUERY
+        ):
+            context.session = context.reads
+        yield
 
 
 Info = StrawberryInfo[Context, None]

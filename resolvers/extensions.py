@@ -14,6 +14,8 @@ from domain.errors import DomainError
 from observability import ERRORS, LATENCY, REQUESTS, log
 from resolvers.context import ApiError
 
+VALIDATION = {"code": "GRAPHQL_VALIDATION_FAILED"}
+
 
 def is_expected(error: GraphQLError) -> bool:
     original = error.original_error
@@ -76,9 +78,11 @@ class MaskUnexpectedErrors(MaskErrors):
                     "field": original.field,
                 },
             )
-        if error.original_error is None and not error.extensions:
+        if error.original_error is None and (error.extensions or VALIDATION) == VALIDATION:
+            # A repeated document's errors come from the validation cache: the same objects,
+            # typed the first time already, and counted every time.
             ERRORS.labels(code="GRAPHQL_VALIDATION_FAILED").inc()
-            error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
+            error.extensions = dict(VALIDATION)
         elif isinstance(original, ApiError):
             ERRORS.labels(code=str((original.extensions or {}).get("code"))).inc()
         elif original is not None and is_data_exception(original):

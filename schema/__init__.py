@@ -7,16 +7,17 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    SchemaExtension,
     ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
-from config import get_settings
+from config import Settings, get_settings
+from resolvers.context import QueriesWithoutTransaction
 from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics, is_expected
 from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
@@ -86,26 +87,36 @@ class Schema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
-def _shared(extension: SchemaExtension) -> Callable[[], SchemaExtension]:
-    """Caches must outlive a request, so the same instance serves every execution."""
-    return lambda: extension
+def _limits(settings: Settings) -> Callable[[], AddValidationRules]:
+    """The depth and alias limits as validation rules. Each limiter makes a new rule class
+    when it is built, and the validation cache keys on the rule classes: limiters built per
+    request made every request a cache miss. The classes are made once, here; each request
+    still gets its own extension instance, because strawberry sets the request's execution
+    context on the instance (one shared by concurrent requests would mix them up)."""
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    return lambda: AddValidationRules(rules)
 
 
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
+    # Extensions are factories called per request. The parse and validation caches live at
+    # module level in strawberry (keyed by maxsize), so fresh instances share them.
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[LegalEntity],
         extensions=[
-            _shared(ParserCache(maxsize=1000)),
-            _shared(ValidationCache(maxsize=1000)),
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: ParserCache(maxsize=1000),
+            lambda: ValidationCache(maxsize=1000),
+            _limits(settings),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             MaskUnexpectedErrors,
             OperationMetrics,
+            QueriesWithoutTransaction,
         ],
     )
 

@@ -1,7 +1,9 @@
-"""Counts the SQL statements the application sends (savepoint bookkeeping excluded)."""
+"""Counts the SQL statements the application sends: its own statements (savepoint bookkeeping
+excluded), or everything on the wire."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,3 +37,50 @@ class StatementCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+class WireLog:
+    """What the connections of an engine send to PostgreSQL: the statements SQLAlchemy
+    executes, and the commands asyncpg sends on its own (BEGIN, COMMIT, ROLLBACK, the
+    pre-ping's ';'), which never pass SQLAlchemy's cursor events. SQLAlchemy's "begin" and
+    "rollback" events are no measure: they fire on AUTOCOMMIT connections too, where the
+    driver sends nothing. Install it on an engine before its first connection."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.data: list[str] = []
+        self.control: list[str] = []
+
+    def _connected(self, dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.driver_connection.add_query_logger(self._logged)
+
+    def _logged(self, record: Any) -> None:
+        self.control.append(record.query.strip().rstrip(";").upper() or ";")
+
+    def _executed(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.data.append(statement)
+
+    @contextmanager
+    def installed(self) -> Iterator[WireLog]:
+        sync_engine = self.engine.sync_engine
+        event.listen(sync_engine, "connect", self._connected)
+        event.listen(sync_engine, "before_cursor_execute", self._executed)
+        try:
+            yield self
+        finally:
+            event.remove(sync_engine, "before_cursor_execute", self._executed)
+            event.remove(sync_engine, "connect", self._connected)
+
+    async def settled(self) -> WireLog:
+        """asyncpg reports to its query loggers with call_soon: let those calls run."""
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        return self
+
+    def reset(self) -> None:
+        self.data.clear()
+        self.control.clear()
+
+    @property
+    def round_trips(self) -> int:
+        return len(self.data) + len(self.control)
