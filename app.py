@@ -23,6 +23,9 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
+from compiler.asgi import CompiledReads, pool_fetch, session_fetch
+from compiler.plan import Planner
+from compiler.pool import ReadPool
 from config import Settings, get_settings
 from db.events import EventListener
 from db.migrate import current_revision, head_revision
@@ -163,8 +166,10 @@ def create_app(
     settings: Settings | None = None,
     engine: AsyncEngine | None = None,
     sessions: SessionFactory | None = None,
+    compiled_reads: bool | None = None,
 ) -> Starlette:
-    """Build the app; tests hand in their own engine and session factory."""
+    """Build the app; tests hand in their own engine and session factory (and then the
+    compiled reads run on the request's session, inside the test's transaction)."""
     settings = settings or get_settings()
     configure_logging(settings.is_development)
     engine = engine or make_engine(settings)
@@ -172,7 +177,15 @@ def create_app(
     session_factory = sessions or make_session_factory(engine)
     # Handed-in sessions (the tests') are where every statement must go: no autocommit reads.
     autocommit = None if sessions else make_autocommit_session_factory(engine)
-    graphql = GraphQLHttp(SessionScope(GraphQLApp(settings), session_factory, autocommit))
+    reads = ReadPool(engine, settings)
+    view: ASGIApp = SessionScope(GraphQLApp(settings), session_factory, autocommit)
+    if compiled_reads is None:
+        compiled_reads = settings.compiled_reads
+    if compiled_reads:
+        # In front of the sessions: a planned read needs none of them, only its statement.
+        fetch = session_fetch(sessions) if sessions is not None else pool_fetch(reads.pool)
+        view = CompiledReads(view, Planner(schema._schema, settings), settings, fetch)
+    graphql = GraphQLHttp(view)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -181,7 +194,7 @@ def create_app(
             await listener.start()
         app.state.events = listener
         try:
-            async with job_runner(settings, engine):
+            async with reads, job_runner(settings, engine):
                 log.info("api_started")
                 yield
         finally:

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
+    # Query operations compiled into one SQL statement (compiler/); false: strawberry answers all.
+    compiled_reads: bool = True
 
     @property
     def is_development(self) -> bool:
