@@ -22,6 +22,9 @@ def test_run_serves_its_processes_from_the_api_factory(settings: Settings) -> No
     assert (config.workers, config.factory, config.host, config.port) == (3, True, "0.0.0.0", 8123)
     # Processes beyond the first are spawned: they find the app by its import string.
     assert import_from_string(options["app"]) is cli.api_app
+    assert config.access_log is False  # outside development: the API logs its own events
+    development = chosen.model_copy(update={"env": "development"})
+    assert uvicorn.Config(**cli.uvicorn_options(development)).access_log is True
 
 
 def test_an_api_process_runs_no_job_worker_and_freezes_what_start_up_built(
