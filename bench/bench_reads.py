@@ -25,7 +25,7 @@ from common import scratch_database
 from reads_data import Fixture, Sizes, build
 from reads_load import Request, Result, Spec, check_equal, run_load
 from reads_report import Row, write_results
-from reads_servers import SETTLE_SECONDS, Server, api_label, serving, transactions
+from reads_servers import REFERENCE, SETTLE_SECONDS, Server, api_label, serving, transactions
 from report import server_label
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
@@ -132,9 +132,12 @@ def run(
             time.sleep(args.settle)  # the start-up's and the probes' transactions reported
             for scenario, items in scenarios.items():
                 rows += [load.measure(server, scenario, items) for server in (api, baseline)]
+        with serving(REFERENCE, url, settings, args.processes) as reference:
+            for scenario, items in scenarios.items():
+                rows.append(load.measure(reference, scenario, items))
         mix = mutation_items(fixture)
         rows.append(load.measure(api, "d. mutation mix: submit + approve", mix, cycle=False))
-    return rows, paths
+    return sorted(rows, key=lambda row: row.scenario), paths
 
 
 async def _build(url: str, settings: Settings, sizes: Sizes) -> Fixture:

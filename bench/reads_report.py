@@ -13,13 +13,13 @@ from pathlib import Path
 
 import psycopg
 from reads_load import Result
-from reads_servers import Snapshot
+from reads_servers import REFERENCE, Snapshot
 
 README = Path(__file__).resolve().parent / "README.md"
 BEGIN, END = "<!-- bench_reads:begin -->", "<!-- bench_reads:end -->"
 COLUMNS = (
     ("scenario", "<34"),
-    ("server", "<9"),
+    ("server", "<17"),
     ("req/s", ">8"),
     ("p50 ms", ">8"),
     ("p99 ms", ">8"),
@@ -27,7 +27,7 @@ COLUMNS = (
     ("tx/req", ">7"),
     ("CPU ms/req", ">11"),
     ("DB CPU ms/req", ">14"),
-    ("peak RSS MB", ">12"),
+    ("RSS MB/process", ">15"),
     ("ours/base", ">10"),
 )
 
@@ -89,11 +89,11 @@ class Row:
 
 
 def with_ratios(rows: list[Row]) -> list[Row]:
-    """ours/baseline req/s on the API's row of each scenario; n/a without a baseline."""
+    """ours/baseline req/s on each of the API's rows; n/a without a baseline."""
     baseline = {row.scenario: row.per_second for row in rows if row.server == "baseline"}
     out = []
     for row in rows:
-        if row.server == "api":
+        if row.server != "baseline":
             base = baseline.get(row.scenario)
             row = dataclasses.replace(row, ratio=f"{row.per_second / base:.2f}" if base else "n/a")
         out.append(row)
@@ -147,12 +147,14 @@ def write_results(rows: list[Row], title: str, notes: list[str], url: str, *, re
         "",
         "req/s, p50 and p99 from the load generator (another process, loopback, keep-alive);"
         " CPU ms/req is the server processes' user+system CPU, DB CPU ms/req the PostgreSQL"
-        " backends' of the scratch database; peak RSS the sum of the server processes' VmHWM"
-        " so far; SQL/req the API's counter `projops_sql_statements_total` (n/a without it;"
-        " the baseline sends one statement by construction), tx/req the database's"
+        " backends' of the scratch database; RSS MB/process the largest peak (VmHWM) of one"
+        " server process so far; SQL/req the API's counter `projops_sql_statements_total`"
+        " (n/a without it; the baseline sends one statement by construction), tx/req the database's"
         " transactions per request (pg_stat_database, warm-up included, read once the"
         " backends reported them); ours/base the API's req/s over the baseline's"
-        " (one hand-written SQL statement per request, asyncpg, same process count).",
+        " (one hand-written SQL statement per request, asyncpg, same process count);"
+        f" `{REFERENCE}` is the same API with COMPILED_READS=false, every read through"
+        " strawberry's execution (the reference path, and the API before the compiled path).",
         END,
     ]
     text = README.read_text() if README.exists() else "# Benchmarks\n"

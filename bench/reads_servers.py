@@ -40,6 +40,7 @@ BACKENDS = (
 
 
 CLI_SERVES_PROCESSES = "web_concurrency" in Settings.model_fields
+REFERENCE = "api, strawberry"  # the API with COMPILED_READS=false: where the reads came from
 
 
 def api_command(port: int, processes: int) -> tuple[list[str], dict[str, str]]:
@@ -86,7 +87,7 @@ class Server:
         backends = [pid for (pid,) in db.execute(BACKENDS).fetchall()]
         return Snapshot(
             cpu_seconds=sum(cpu_seconds(pid) for pid in pids),
-            peak_rss_mb=sum(peak_rss_kb(pid) for pid in pids) / 1024,
+            peak_rss_mb=max((peak_rss_kb(pid) for pid in pids), default=0) / 1024,
             statements=self._statements(),
             db_cpu_seconds={pid: cpu_seconds(pid) for pid in backends},
         )
@@ -124,8 +125,10 @@ def serving(name: str, url: str, settings: Settings, processes: int) -> Iterator
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as directory:
         metrics = Path(directory) / "metrics"
         metrics.mkdir()
-        if name == "api":
+        if name in ("api", REFERENCE):
             command, extra = api_command(port, processes)
+            if name == REFERENCE:  # the same API with every read through strawberry
+                extra = {**extra, "COMPILED_READS": "false"}
         else:
             command, extra = [*_uvicorn("reads_baseline:create_app", port, processes)], {}
             command += ["--app-dir", str(ROOT / "bench")]
@@ -143,7 +146,7 @@ def serving(name: str, url: str, settings: Settings, processes: int) -> Iterator
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         try:
             _wait_ready(process, port, log_path)
-            yield Server(name, port, process.pid, metrics if name == "api" else None)
+            yield Server(name, port, process.pid, metrics if name != "baseline" else None)
         finally:
             process.send_signal(signal.SIGTERM)
             try:
