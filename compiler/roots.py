@@ -10,7 +10,6 @@ from typing import Any, Protocol
 from graphql import FieldNode, GraphQLObjectType
 
 from compiler.catalog import TYPES
-from compiler.connections import Page, connection
 from compiler.selection import Selection
 from compiler.sql import Unsupported, where
 from domain.actors import Actor
@@ -82,9 +81,14 @@ class Lookup:
         return row_by_id(selection, key, nodes, args)
 
 
+@dataclass(frozen=True)
+class NoArguments:
+    shape: Hashable = None
+
+
 class Typename:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> Prepared:
-        return Page(first=1, after=None)
+        return NoArguments()
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: Any) -> str:
         query = selection.schema.query_type
@@ -92,7 +96,35 @@ class Typename:
         return f"'{query.name}'::text"
 
 
+class Me:
+    """`me`: who the token says the caller is, from the bound parameters alone."""
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> Prepared:
+        return NoArguments()
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: Any) -> str:
+        statement = selection.statement
+        viewer = selection.schema.get_type("Viewer")
+        assert isinstance(viewer, GraphQLObjectType)
+        values = {
+            "userId": statement.param("me.id", lambda b: str(b.actor.user_id), "text"),
+            "roles": statement.param("me.roles", lambda b: sorted(b.actor.roles), "text[]"),
+            "legalEntities": statement.param(
+                "me.entities", lambda b: sorted(b.actor.legal_entities), "text[]"
+            ),
+        }
+        pairs = []
+        for field_key, parts in selection.collect(viewer, nodes).items():
+            name = parts[0].name.value
+            value = "'Viewer'::text" if name == "__typename" else values.get(name)
+            if value is None:
+                raise Unsupported(f"Viewer.{name}")
+            pairs.append(f"'{field_key}', to_json({value})")
+        return f"json_build_object({', '.join(pairs)})"
+
+
 ROOTS: dict[str, Root] = {
+    "me": Me(),
     "__typename": Typename(),
     "node": Node(),
     "expenseReport": Lookup("ExpenseReport"),
@@ -103,4 +135,4 @@ def register_root(name: str, root: Root) -> None:
     ROOTS[name] = root
 
 
-__all__ = ["ROOTS", "Page", "Root", "connection", "register_root"]
+__all__ = ["ROOTS", "Root", "register_root"]

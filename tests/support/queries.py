@@ -35,7 +35,7 @@ from tests.support.world import TODAY, World
 ROOTS = (
     *("expenseReports", "expenseReport", "node", "journals", "__typename"),
     *("actuals", "legalEntities", "projects", "project"),  # compiled since
-    *("transactionCategories", "expenseCategories"),
+    *("transactionCategories", "expenseCategories", "me"),
 )
 NODE_TYPES = (
     *("ExpenseReport", "ExpenseLine", "Journal", "JournalLine", "Project", "Task", "User"),
