@@ -36,6 +36,7 @@ import compiler.actuals
 import compiler.categories
 import compiler.expenses
 import compiler.expenses_roots
+import compiler.jobs
 import compiler.journals
 import compiler.journals_roots
 import compiler.ledger

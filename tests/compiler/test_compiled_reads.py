@@ -173,11 +173,13 @@ query Actuals($pending: Boolean) {
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
   costs: actuals(filter: {actualType: COST}) { nodes { amount } }
+  runs: jobRuns(status: QUEUED) { nodes { id taskName status progress { __typename done total }
+    attempt error createdAt startedAt finishedAt log { level message entityType entityId } } }
 }"""
 
 
 @pytest.mark.usefixtures("deferrals")
-async def test_e5_actuals_and_vouchers_of_posted_reports_read_the_same_on_both_paths(
+async def test_e5_k1_actuals_vouchers_and_job_runs_read_the_same_on_both_paths(
     client: GraphQLClient, reference: GraphQLClient, setup: Setup, connection: AsyncConnection
 ) -> None:
     sessions = async_sessionmaker(
@@ -198,6 +200,7 @@ async def test_e5_actuals_and_vouchers_of_posted_reports_read_the_same_on_both_p
             assert path == "compiled", body
     accountant = setup.world.tokens["accountant"]
     body, _ = await _both(client, reference, ACTUALS, {"pending": True}, accountant)
+    assert body["data"]["runs"]["nodes"], body  # the approval runs the postings queued (K1)
     actuals = body["data"]["reports"]["nodes"][0]["lines"][0]["actuals"]
     assert [actual["actualType"] for actual in actuals] == ["COST", "UNBILLED_SALES"]
     assert body["data"]["pending"]["pageInfo"]["hasNextPage"] is True

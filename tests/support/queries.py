@@ -35,7 +35,7 @@ from tests.support.world import TODAY, World
 ROOTS = (
     *("expenseReports", "expenseReport", "node", "journals", "__typename"),
     *("actuals", "legalEntities", "projects", "project"),  # compiled since
-    *("transactionCategories", "expenseCategories", "me"),
+    *("transactionCategories", "expenseCategories", "me", "jobRuns", "jobRun"),
 )
 NODE_TYPES = (
     *("ExpenseReport", "ExpenseLine", "Journal", "JournalLine", "Project", "Task", "User"),
@@ -262,7 +262,8 @@ def queries(draw: st.DrawFn, schema: GraphQLSchema, pool: Pool) -> Query:
 IDS = """{ expenseReports(first: 100) { nodes { id employee { id } voucher { id } lines { id
   category { id sharedCategory { id transactionCategory { id } } } task { id }
   project { id tasks { id } } actuals { id } } } }
-  journals(first: 100) { nodes { id number periodStart lines { id voucher { id } } } } }"""
+  journals(first: 100) { nodes { id number periodStart lines { id voucher { id } } } }
+  jobRuns(first: 100) { nodes { id taskName } } }"""
 
 
 def _b64(text: str) -> str:
@@ -297,6 +298,8 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
         "employeeId": sorted(ids["User"]),
         "managerId": sorted(ids["User"]),
         "project.id": _mostly(sorted(ids["Project"]), every + missing),
+        "jobRun.id": _mostly(sorted(ids.get("JobRun", [])) or every, every + missing),
+        "taskName": [*sorted({run["taskName"] for run in data["jobRuns"]["nodes"]}), "nope"],
         "code": ["USPM", "DEPM", "uspm", "NOPE"],
         "projectId": sorted(ids["Project"]),
         "legalEntity": ["USPM", "DEPM", "depm", "NOPE"],
