@@ -72,9 +72,18 @@ _FALLBACK = Plan("", ())
 
 
 class Planner:
-    def __init__(self, schema: GraphQLSchema, settings: Settings, maxsize: int = 1000) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        settings: Settings,
+        maxsize: int = 1000,
+        max_bytes: int = 32 * 1024 * 1024,
+    ) -> None:
         self.schema = schema
         self.maxsize = maxsize
+        # Plans are bounded by their statements' size too: a deep plan is tens of kilobytes.
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self.rules = [
             *specified_rules,
             depth_rule(settings.max_query_depth, None),
@@ -164,8 +173,15 @@ class Planner:
 
     def _remember(self, key: Hashable, plan: Plan) -> None:
         self._plans[key] = plan
-        while len(self._plans) > self.maxsize:
-            self._plans.popitem(last=False)
+        self._bytes += len(plan.sql)
+        while len(self._plans) > self.maxsize or self._bytes > self.max_bytes:
+            _, dropped = self._plans.popitem(last=False)
+            self._bytes -= len(dropped.sql)
+
+    @property
+    def cached(self) -> tuple[int, int]:
+        """How many plans are kept, and the size of their statements."""
+        return len(self._plans), self._bytes
 
 
 def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:

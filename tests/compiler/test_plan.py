@@ -1,0 +1,65 @@
+"""Plans are made once per document, operation name, roles and argument shape, and the cache
+is bounded by count and by the size of the statements it keeps."""
+
+from __future__ import annotations
+
+from compiler.plan import Planner
+from config import Settings
+from domain.actors import Actor
+from schema import schema
+
+REPORTS = "query R($first: Int!, $after: String) { expenseReports(first: $first, after: $after)"
+ACCOUNTANT = Actor(user_id=1, roles=frozenset({"accountant"}), legal_entities=frozenset({"USPM"}))
+EMPLOYEE = Actor(user_id=2, roles=frozenset({"employee"}), legal_entities=frozenset({"USPM"}))
+
+
+def _query(fields: str) -> str:
+    return f"{REPORTS} {{ nodes {{ {fields} }} }} }}"
+
+
+def _deep(cycles: int) -> str:
+    """journals > nodes > (lines > journal) x cycles > id: 2 + 2 x cycles levels."""
+    return (
+        "{ journals { nodes { " + "lines { journal { " * cycles + "id" + " } }" * cycles + " } } }"
+    )
+
+
+def test_one_plan_serves_every_caller_of_the_same_roles_and_every_value(
+    settings: Settings,
+) -> None:
+    planner = Planner(schema._schema, settings)
+    first = planner.plan(_query("number"), "R", {"first": 5}, ACCOUNTANT)
+    other = Actor(user_id=9, roles=ACCOUNTANT.roles, legal_entities=frozenset({"DEPM", "USPM"}))
+    second = planner.plan(_query("number"), "R", {"first": 50}, other)
+    assert first is not None and second is not None
+    assert first.plan is second.plan and planner.cached[0] == 1
+    assert first.parameters != second.parameters  # the caller and `first` are parameters
+    # Other roles (employees see only their own reports), or an `after`, are other plans.
+    assert planner.plan(_query("number"), "R", {"first": 5}, EMPLOYEE) is not None
+    assert planner.plan(_query("number"), "R", {"first": 5, "after": "Y3Vyc29yOjE="}, other)
+    assert planner.cached[0] == 3
+
+
+def test_the_cache_is_bounded_by_count_and_by_bytes(settings: Settings) -> None:
+    planner = Planner(schema._schema, settings, maxsize=3)
+    fields = ["number", "status", "description", "currencyCode", "createdAt"]
+    for name in fields:
+        assert planner.plan(_query(name), "R", {"first": 1}, ACCOUNTANT) is not None
+    assert planner.cached[0] == 3
+    small = Planner(schema._schema, settings, max_bytes=1)
+    assert small.plan(_query("number"), "R", {"first": 1}, ACCOUNTANT) is not None
+    assert small.cached == (0, 0)
+
+
+def test_what_strawberry_would_refuse_is_not_planned(settings: Settings) -> None:
+    planner = Planner(schema._schema, settings)
+    refused = [
+        ("{ expenseReports(first: 0) { nodes { number } } }", {}),  # 'first' out of range
+        ("{ expenseReports { nodes { nope } } }", {}),  # invalid
+        (_query("number"), {"first": "five"}),  # a bad variable
+        ("mutation { refreshToken }", {}),
+        (_deep(7), {}),  # deeper than MAX_QUERY_DEPTH
+    ]
+    assert planner.plan(_deep(5), None, {}, ACCOUNTANT) is not None
+    for document, variables in refused:
+        assert planner.plan(document, None, variables, ACCOUNTANT) is None, document
