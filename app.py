@@ -41,7 +41,7 @@ from observability import (
     log,
 )
 from resolvers.auth import AuthenticationError, actor_from_header
-from resolvers.context import ApiError, Context
+from resolvers.context import ApiError, Context, close_session
 from schema import schema
 
 SessionFactory = Callable[[], AsyncSession]
@@ -89,6 +89,9 @@ class GraphQLApp(GraphQL[Context, None]):
         return await super().on_ws_connect(context)
 
 
+_CLOSING: set[asyncio.Future[None]] = set()
+
+
 class SessionScope:
     """Opens one AsyncSession per HTTP request or WebSocket connection and always closes it;
     with `autocommit`, an HTTP request also gets a session a query operation reads through."""
@@ -115,10 +118,23 @@ class SessionScope:
         try:
             await self.app(scope, receive, send)
         finally:
-            await session.close()
-            if reads is not None:
-                await reads.close()
-            structlog.contextvars.clear_contextvars()
+            # Shielded: a request cancelled now (a shutdown) still closes its sessions rather
+            # than leaving a connection checked out mid-close. The loop holds tasks weakly.
+            closing = asyncio.ensure_future(self._close(session, reads))
+            _CLOSING.add(closing)
+            closing.add_done_callback(_CLOSING.discard)
+            try:
+                await asyncio.shield(closing)
+            finally:
+                structlog.contextvars.clear_contextvars()
+
+    @staticmethod
+    async def _close(session: AsyncSession, reads: AsyncSession | None) -> None:
+        # close_session waits for a statement still running on the session (a cancelled
+        # resolver's) and never raises: an exception out of here reaches the ASGI server.
+        await close_session(session)
+        if reads is not None:
+            await close_session(reads)
 
 
 async def healthz(request: Request) -> Response:

@@ -17,6 +17,7 @@ from strawberry.types.graphql import OperationType
 from config import Settings
 from db.events import EventListener
 from domain.actors import Actor
+from observability import log
 
 if TYPE_CHECKING:
     from resolvers.loaders import Loaders
@@ -42,8 +43,6 @@ class Context:
     # and tests, whose sessions live in the test's transaction).
     reads: AsyncSession | None = None
     loaders: Loaders = field(init=False)
-    # One AsyncSession must never run two statements at once; resolvers run concurrently.
-    db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     extras: dict[str, Any] = field(default_factory=dict)
     # The instance's status-event listener (K3); None where the app's lifespan did not run.
     events: EventListener | None = None
@@ -76,8 +75,55 @@ class Context:
 
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
-        async with self.db_lock:
-            yield self.session
+        """The session, for one statement at a time: resolvers run concurrently, and one
+        AsyncSession must never run two statements at once (see statement_lock)."""
+        session = self.session
+        async with statement_lock(session):
+            if session.info.get(_CLOSED):
+                # A resolver graphql-core settles in the background after the answer went
+                # out: a statement now would check out a connection that no one closes.
+                raise RuntimeError("the request is over and its session closed")
+            yield session
+
+
+_LOCK = "projops.statement_lock"
+_CLOSED = "projops.closed"
+
+
+def statement_lock(session: AsyncSession) -> asyncio.Lock:
+    """Held by whoever runs a statement on `session` (Context.db) and by close_session.
+
+    It lives on the session rather than the Context so that SessionScope, which opened the
+    session and knows no Context, can wait for it before closing."""
+    lock: asyncio.Lock | None = session.info.get(_LOCK)
+    if lock is None:
+        lock = session.info[_LOCK] = asyncio.Lock()
+    return lock
+
+
+async def close_session(session: AsyncSession) -> None:
+    """Close a request's session once no statement of the request is running on it; never
+    raises (SessionScope calls it in its `finally`).
+
+    graphql-core cancels the other root fields when a non-null one fails, and strawberry then
+    cancels a DataLoader batch whose loads were all cancelled: a task of its own that no one
+    awaits, which may still hold a statement (its connection checkout, the statement, or
+    SQLAlchemy discarding the connection after the cancellation) when the request is over.
+    Closing (or invalidating) the session under it raises IllegalStateChangeError
+    ("_connection_for_bind() is already in progress"), or closes it between the two and
+    leaves a connection checked out. Waiting for the lock lets that statement finish first."""
+    try:
+        async with statement_lock(session):
+            session.info[_CLOSED] = True
+            await session.close()
+    except Exception:
+        # A connection that fails even its ROLLBACK (its backend was terminated, say):
+        # discard it, and keep the error out of SessionScope and the ASGI server.
+        log.exception("session_close_failed")
+        try:
+            await session.invalidate()
+        except Exception:
+            log.exception("session_invalidate_failed")
 
 
 class QueriesWithoutTransaction(SchemaExtension):
