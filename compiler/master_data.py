@@ -1,4 +1,5 @@
-"""SQL of legal entities and users (M1), and `legalEntities`."""
+"""SQL of legal entities, users and currencies (M1), `legalEntities` and `currencies`, and the
+legal-entity argument that must name one of the caller's (`domain.master_data.entity_by_code`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from graphql import FieldNode
 
 from compiler.catalog import Scalar, TableType, register
 from compiler.connections import Page, connection
-from compiler.roots import arg, register_root
+from compiler.roots import NoArguments, Prepared, arg, register_root
 from compiler.selection import Selection
-from compiler.sql import sorted_texts
+from compiler.sql import Statement, sorted_texts
 from db.models import master_data as models
 from domain.actors import Actor
+from domain.errors import DomainError, ErrorCode
 from domain.scope import in_callers_entities
 
 register(
@@ -35,7 +37,42 @@ register(
             "roles": Scalar(sorted_texts("{t}.roles")),
         },
     ),
+    TableType(
+        "Currency",
+        models.Currency,
+        {
+            "code": Scalar("{t}.code"),
+            "name": Scalar("{t}.name"),
+            "decimals": Scalar("{t}.decimals"),
+        },
+        node=False,
+    ),
 )
+
+
+def callers_code(code: str, actor: Actor) -> str:
+    """The code of a legal entity argument, upper-cased as the resolvers do; NOT_FOUND (and so
+    the reference path) for a code outside the caller's token, as `entity_by_code` checks."""
+    if code.upper() not in actor.legal_entities:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, f"Legal entity '{code}' is not one of yours.", ["legalEntity"]
+        )
+    return code.upper()
+
+
+def entity_id(statement: Statement, key: str, name: str = "legal_entity") -> str:
+    """The id of the legal entity whose code is the prepared argument `name` (null if none)."""
+    code = statement.param((key, name), arg(key, name), "text")
+    return f"(SELECT id FROM legal_entity WHERE code = {code})"
+
+
+def present_or_fail(found: str, value: str) -> str:
+    """The JSON `value` when `found` is not null, else a failed statement: the reference path
+    raises there (a legal entity in the token but not in the database, say), and a failed
+    statement sends the request to it. The failure is a cast of text made from `found`, never
+    of a constant, which PostgreSQL would evaluate while planning whichever branch runs."""
+    failure = f"('not found: ' || coalesce(({found})::text, ''))::json"
+    return f"(CASE WHEN ({found}) IS NOT NULL THEN {value} ELSE {failure} END)"
 
 
 @dataclass(frozen=True)
@@ -65,4 +102,18 @@ class LegalEntities:
         return connection(selection, key, nodes, page, "LegalEntity", conditions, t)
 
 
+class Currencies:
+    """`currencies`: global rows in code order, for any signed-in caller."""
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> Prepared:
+        return NoArguments()
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: Any) -> str:
+        t = selection.statement.alias()
+        body = selection.object("Currency", t, nodes)
+        listed = f"coalesce(json_agg({body} ORDER BY {t}.code), '[]'::json)"
+        return f"(SELECT {listed} FROM currency {t})"
+
+
 register_root("legalEntities", LegalEntities())
+register_root("currencies", Currencies())

@@ -41,7 +41,8 @@ import compiler.journals
 import compiler.journals_roots
 import compiler.ledger
 import compiler.master_data
-import compiler.projects  # noqa: F401  (each registers its types or roots)
+import compiler.projects
+import compiler.projects_users  # noqa: F401  (each registers its types or roots)
 from compiler.roots import ROOTS
 from compiler.selection import Selection
 from compiler.sql import Binding, Getter, Statement, Unsupported
