@@ -41,6 +41,8 @@ import compiler.journals
 import compiler.journals_roots
 import compiler.ledger
 import compiler.master_data
+import compiler.parameters
+import compiler.parameters_accounts
 import compiler.projects
 import compiler.projects_users  # noqa: F401  (each registers its types or roots)
 from compiler.roots import ROOTS
