@@ -1,10 +1,21 @@
-"""SQL of posted vouchers and their lines (L1-L3)."""
+"""SQL of posted vouchers and their lines (L1-L3), and ledger periods (M5) with
+`ledgerPeriods`."""
 
 from __future__ import annotations
 
-from compiler.catalog import Children, Scalar, TableType, register
-from compiler.sql import datetime, decimal, global_id
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FieldNode
+
+from compiler.catalog import Children, Scalar, TableType, ToOne, register
+from compiler.connections import Page, connection, plain
+from compiler.master_data import callers_code, entity_id, present_or_fail
+from compiler.roots import arg, register_root
+from compiler.selection import Selection
+from compiler.sql import datetime, decimal, enum_name, global_id
 from db.models import ledger as models
+from domain.actors import Actor
 
 register(
     TableType(
@@ -33,4 +44,47 @@ register(
         },
         node=False,
     ),
+    TableType(
+        "LedgerPeriod",
+        models.LedgerPeriod,
+        {
+            "startDate": Scalar("{t}.start_date"),
+            "endDate": Scalar("{t}.end_date"),
+            "status": Scalar(enum_name("{t}.status", models.PeriodStatus)),
+            "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
+        },
+    ),
 )
+
+
+@dataclass(frozen=True)
+class PeriodsPage(Page):
+    legal_entity: str
+    status: str | None = None
+
+
+class LedgerPeriods:
+    """`ledgerPeriods`, as `resolvers.ledger.ledger_periods` reads them: the legal entity must
+    be the caller's (else NOT_FOUND, from the reference path)."""
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> PeriodsPage:
+        paging = Page.paging(arguments)
+        return PeriodsPage(
+            **paging,
+            legal_entity=callers_code(arguments["legalEntity"], actor),
+            status=plain(arguments.get("status")),
+        )
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
+        statement = selection.statement
+        t = statement.alias()
+        entity = entity_id(statement, key)
+        conditions = [f"{t}.legal_entity_id = {entity}"]
+        if page.status is not None:
+            status = statement.param((key, "status"), arg(key, "status"), "text")
+            conditions.append(f"{t}.status = {status}")
+        periods = connection(selection, key, nodes, page, "LedgerPeriod", conditions, t)
+        return present_or_fail(entity, periods)
+
+
+register_root("ledgerPeriods", LedgerPeriods())
