@@ -1,5 +1,5 @@
-"""SQL of the category types (M2): transaction, shared and expense categories, and the
-`transactionCategories` and `expenseCategories` root fields."""
+"""SQL of the category types (M2): transaction, shared, expense and project categories, and
+the `transactionCategories`, `expenseCategories` and `projectCategories` root fields."""
 
 from __future__ import annotations
 
@@ -53,6 +53,16 @@ register(
             "defaultAccountId": optional_id("Account", "{t}.default_account_id"),
             "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
             "sharedCategory": ToOne("SharedCategory", "shared_category_id"),
+            "transactionCategory": ToOne("TransactionCategory", "transaction_category_id"),
+        },
+    ),
+    TableType(
+        "ProjectCategory",
+        models.ProjectCategory,
+        {
+            "code": Scalar("{t}.code"),
+            "name": Scalar("{t}.name"),
+            "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
             "transactionCategory": ToOne("TransactionCategory", "transaction_category_id"),
         },
     ),
@@ -124,5 +134,36 @@ class ExpenseCategories:
         return connection(selection, key, nodes, page, "ExpenseCategory", conditions, t)
 
 
+@dataclass(frozen=True)
+class ProjectCategoriesPage(Page):
+    legal_entity: str | None = None
+
+
+def _project_callers(actor: Actor) -> Any:
+    return in_callers_entities(models.ProjectCategory.legal_entity_id, actor)
+
+
+class ProjectCategories:
+    """`projectCategories`, as `resolvers.categories.project_categories` reads them."""
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> ProjectCategoriesPage:
+        entity = arguments.get("legalEntity")
+        return ProjectCategoriesPage(
+            **Page.paging(arguments), legal_entity=entity.upper() if entity is not None else None
+        )
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
+        statement = selection.statement
+        t = statement.alias()
+        conditions = statement.rule(_project_callers, models.ProjectCategory.__table__, t)
+        if page.legal_entity is not None:
+            code = statement.param((key, "legal_entity"), arg(key, "legal_entity"), "text")
+            conditions.append(
+                f"{t}.legal_entity_id IN (SELECT id FROM legal_entity WHERE code = {code})"
+            )
+        return connection(selection, key, nodes, page, "ProjectCategory", conditions, t)
+
+
 register_root("transactionCategories", TransactionCategories())
 register_root("expenseCategories", ExpenseCategories())
+register_root("projectCategories", ProjectCategories())
