@@ -45,7 +45,8 @@ import compiler.parameters
 import compiler.parameters_accounts
 import compiler.projects
 import compiler.projects_users
-import compiler.rates  # noqa: F401  (each registers its types or roots)
+import compiler.rates
+import compiler.units  # noqa: F401  (each registers its types or roots)
 from compiler.roots import ROOTS
 from compiler.selection import Selection
 from compiler.sql import Binding, Getter, Statement, Unsupported
