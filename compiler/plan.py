@@ -43,6 +43,7 @@ import compiler.ledger
 import compiler.master_data
 import compiler.parameters
 import compiler.parameters_accounts
+import compiler.prices
 import compiler.projects
 import compiler.projects_users
 import compiler.rates
