@@ -26,8 +26,11 @@ from app import create_app
 from config import Settings
 from db.models.expenses import ExpenseReport
 from db.models.journals import Journal, JournalLine
-from db.models.master_data import AppUser, Task, UserLegalEntity
+from db.models.master_data import AppUser, BillingType, Project, Task, UserLegalEntity
+from db.models.parameters import LineProperty
+from db.models.prices import PriceContext
 from domain.journals_import import import_pending_actuals
+from domain.parameters import LinePropertyChange, set_line_property
 from jobs.approval import approve_expenses
 from resolvers.auth import mint_token
 from schema import schema
@@ -35,10 +38,11 @@ from schema.relay import encode_id
 from tests.conftest import _session_on
 from tests.support import expenses as ex
 from tests.support import projects
+from tests.support.categories import project_category
 from tests.support.client import GraphQLClient
 from tests.support.journals import LAST_MONTH, Staging, add_actuals, add_rate, set_parameters
 from tests.support.queries import Pool, Query, pool_from, queries
-from tests.support.world import USER_ENTITIES, World
+from tests.support.world import TODAY, USER_ENTITIES, World
 
 deferrals = ex.deferrals  # posting defers the automatic approval job (E5)
 EXAMPLES = 300  # queries per run, each sent by three callers
@@ -168,6 +172,28 @@ async def _journals(
     assert (await gql.mutate(EDIT_LINE, {"i": edit}, token))["errors"] == []
 
 
+async def _master_data(session: AsyncSession, setup: ex.Setup, de_project: Project) -> None:
+    """What no report or journal makes (M2-M4, M7): unit groups and units, a project category
+    per legal entity (DEPM's its default), a line property, priced lists with units."""
+    world, accountant = setup.world, setup.world.actor("accountant")
+    time = await projects.time_units(session, world)
+    travel = setup.category.transaction_category_id
+    for code in ("USPM", "DEPM"):
+        made = await project_category(session, world, code, f"PC-{code}", travel)
+    await set_parameters(session, world.entity_id("DEPM"), default_project_category_id=made.id)
+    change = LinePropertyChange("USPM", BillingType.TIME_AND_MATERIAL, LineProperty.CHARGEABLE)
+    await set_line_property(session, accountant, change)
+    hours = await projects.category(session, "HOURS")
+    cost = await projects.price_list(session, world, "Cost", context=PriceContext.COST)
+    euro = await projects.price_list(session, world, "Euro", entity="DEPM", currency="EUR",
+                                     valid_to=TODAY, is_default=True)  # fmt: skip
+    await projects.line(session, world, cost, hours, unit=time.day, price="80.5")
+    await projects.line(session, world, cost, hours, unit=time.week, price="402.5")
+    await projects.line(session, world, euro, hours, price="75")
+    await projects.assign(session, world, de_project, euro)
+    await session.commit()
+
+
 @pytest.fixture
 async def pool(
     apps: Apps, session: AsyncSession, world: World, settings: Settings,
@@ -183,6 +209,7 @@ async def pool(
     await session.commit()
     await _reports(apps[1], setup, de.id, de_task or 0)
     await _journals(apps[1], session, connection, setup)
+    await _master_data(session, setup, de)
     return await pool_from(apps[1], world)
 
 

@@ -36,16 +36,27 @@ ROOTS = (
     *("expenseReports", "expenseReport", "node", "journals", "__typename"),
     *("actuals", "legalEntities", "projects", "project"),  # compiled since
     *("transactionCategories", "expenseCategories", "me", "jobRuns", "jobRun"),
+    *("users", "accounts", "parameters", "numberSequences", "ledgerPeriods", "currencies"),
+    *("exchangeRates", "exchangeRateOn", "projectCategories", "unitGroups", "priceLists"),
 )
+# Refused for a caller outside the legal entity they name (M1): a failing non-null root field
+# nulls `data` and cancels its siblings (see `arguments`), so these are only drawn alone.
+ALONE = frozenset({"accounts", "parameters", "numberSequences", "ledgerPeriods"})
 NODE_TYPES = (
     *("ExpenseReport", "ExpenseLine", "Journal", "JournalLine", "Project", "Task", "User"),
-    *("LegalEntity", "ExpenseCategory", "Actual", "Voucher"),
+    *("LegalEntity", "ExpenseCategory", "Actual", "Voucher", "Account", "NumberSequence"),
+    *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "Unit", "UnitGroup", "PriceList"),
+    "PriceListLine",
+)
+CONNECTED = (  # types with a connection among the roots, planned with its edges
+    *("ExpenseReport", "Journal", "Actual", "LegalEntity", "Project", "User", "Account"),
+    *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "UnitGroup", "PriceList"),
 )
 COMPILED = frozenset(  # the object types the compiled path plans; others may fall back
     {*NODE_TYPES, "ExpenseApproval", "CurrencyAmount", "SharedCategory", "TransactionCategory"}
-    | {"DimensionShare", "VoucherLine", "PageInfo"}
-    | {f"{kind}{part}" for kind in ("ExpenseReport", "Journal", "Actual", "LegalEntity", "Project")
-       for part in ("Connection", "Edge")}
+    | {"DimensionShare", "VoucherLine", "PageInfo", "Currency", "LegalEntityParameters"}
+    | {"LinePropertyMap"}
+    | {f"{kind}{part}" for kind in CONNECTED for part in ("Connection", "Edge")}
 )  # fmt: skip
 MAX_DEPTH = 8  # field levels; the server allows 12
 MAX_ALIASES = 25  # the server allows 30
@@ -241,6 +252,8 @@ class _Builder:
         query = self.object("Query")
         scope: Scope = {}
         roots = self.draw(st.lists(st.sampled_from(ROOTS), min_size=1, max_size=4))
+        if len(roots) > 1:
+            roots = [root for root in roots if root not in ALONE] or roots[:1]
         self.alone = len(roots) == 1
         fields = " ".join(
             "__typename" if name == "__typename" else self.field(query, name, 0, scope)
@@ -263,7 +276,14 @@ IDS = """{ expenseReports(first: 100) { nodes { id employee { id } voucher { id 
   category { id sharedCategory { id transactionCategory { id } } } task { id }
   project { id tasks { id } } actuals { id } } } }
   journals(first: 100) { nodes { id number periodStart lines { id voucher { id } } } }
-  jobRuns(first: 100) { nodes { id taskName } } }"""
+  jobRuns(first: 100) { nodes { id taskName } }
+  priceLists(first: 100) { nodes { id lines { id unit { id } } } }
+  unitGroups(first: 100) { nodes { id code units { id } } }
+  projectCategories(first: 100) { nodes { id } } exchangeRates(first: 100) { nodes { id } }
+  numberSequences { id } us: accounts(legalEntity: "USPM", first: 100) { nodes { id } }
+  de: accounts(legalEntity: "DEPM", first: 100) { nodes { id } }
+  usPeriods: ledgerPeriods(legalEntity: "USPM", first: 100) { nodes { id } }
+  dePeriods: ledgerPeriods(legalEntity: "DEPM", first: 100) { nodes { id } } }"""
 
 
 def _b64(text: str) -> str:
@@ -289,6 +309,8 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
     journals = data["journals"]["nodes"]
     numbers = sorted({journal["number"] for journal in journals})
     days = [str(TODAY + dt.timedelta(days=n)) for n in (-60, -31, -1, 0, 1)]
+    rated = TODAY.replace(day=1)  # the rates of the data are valid from last month on
+    currencies = ["USD", "EUR", "eur"]
     missing: list[str] = [encode_id("ExpenseReport", 10**9), encode_id("Nothing", 1)]
     good: dict[str, list[Any]] = {
         "first": [1, 1, 2, 3, 5, 10, 50, 100],
@@ -308,7 +330,15 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
         "periodStart": sorted({j["periodStart"] for j in journals if j["periodStart"]}) + days,
         "number": [*numbers, "NOPE"],
         "originalJournalNumber": numbers,
-    }
+        "role": ["employee", "project_manager", "accountant", "admin", "Admin", "nope"],
+        "fromCurrency": [*currencies, "DKK", "NOPE"],
+        "toCurrency": [*currencies, "DKK"],
+        "exchangeRateOn.fromCurrency": currencies,
+        "exchangeRateOn.toCurrency": currencies,
+        "date": [str(rated), str(TODAY), str(TODAY + dt.timedelta(days=400))],
+        "unitGroups.code": [*sorted({group["code"] for group in data["unitGroups"]["nodes"]}),
+                            "time", "NOPE"],
+    }  # fmt: skip
     bad: dict[str, list[Any]] = {
         "first": [0, 101, -1],
         "after": [
@@ -318,5 +348,7 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
         "id": ["garbage", "", encode_id("ExpenseReport", 0)],
         "employeeId": ["garbage", sorted(ids["Project"])[0]],
         "projectId": [sorted(ids["Task"])[0]],
+        "date": [str(rated - dt.timedelta(days=40)), "1999-12-31"],  # before any rate (M6)
+        "fromCurrency": ["GBP", "SEK"],  # no rate to anything (M6)
     }
     return Pool(good, bad)
