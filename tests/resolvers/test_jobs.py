@@ -20,9 +20,10 @@ from schema.relay import encode_id
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.counter import StatementCounter
 from tests.support.jobs import committed, drain, jobs_app
+from tests.support.read_paths import reference
 from tests.support.world import World
 
-__all__ = ["committed", "jobs_app"]  # fixtures, used by name
+__all__ = ["committed", "jobs_app", "reference"]  # fixtures, used by name
 
 RUNS = """
 query($status: JobStatus, $taskName: String, $first: Int, $after: String) {
@@ -147,11 +148,12 @@ async def test_k1_job_run_shows_progress_timestamps_and_log(
 
 
 async def test_k1_job_run_logs_load_in_one_statement(
-    client: GraphQLClient, world: World, session: AsyncSession, statements: StatementCounter
+    reference: GraphQLClient, world: World, session: AsyncSession, statements: StatementCounter
 ) -> None:
+    """Strawberry's execution (`reference`; compiled reads answer with one statement)."""
     await _runs(session, world)
     statements.reset()
-    data = await client.data(RUNS, token=world.tokens["admin"])
+    data = await reference.data(RUNS, token=world.tokens["admin"])
     assert len(data["jobRuns"]["edges"]) == 3
     assert statements.count == 2  # the page, then every run's log in one batch
 
