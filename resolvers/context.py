@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,34 @@ from observability import log
 
 if TYPE_CHECKING:
     from resolvers.loaders import Loaders
+
+
+T = TypeVar("T")
+
+
+async def to_completion(statement: Awaitable[T]) -> T:
+    """Await a statement; when cancelled, let it finish first, then be cancelled.
+
+    strawberry cancels a batch's task when every load of the batch was cancelled (graphql-core
+    cancels the sibling root fields of a failing non-null one). Interrupting the statement
+    then costs its connection: asyncpg opens a connection only to send PostgreSQL a
+    CancelRequest, SQLAlchemy discards the interrupted one and the pool opens another (two
+    backend forks per such request, which any caller can send in a loop); on a session joined
+    to an outer transaction (the tests') that transaction is lost. A batch is one short
+    statement: letting it finish returns the connection clean, and the statement lock stays
+    held until it has (close_session waits for it)."""
+    task = asyncio.ensure_future(statement)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        while not task.done():
+            try:
+                await asyncio.wait([task])
+            except asyncio.CancelledError:
+                continue  # cancelled again: still wait; the first cancellation is raised below
+        if not task.cancelled():
+            task.exception()  # retrieved: its outcome no longer matters to anyone
+        raise
 
 
 class ApiError(GraphQLError):
@@ -84,6 +112,12 @@ class Context:
                 # out: a statement now would check out a connection that no one closes.
                 raise RuntimeError("the request is over and its session closed")
             yield session
+
+    async def read(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """One read of a query resolver on the session, run to completion even when the
+        resolver is cancelled (a failing sibling root field): see to_completion."""
+        async with self.db() as session:
+            return await to_completion(work(session))
 
 
 _LOCK = "projops.statement_lock"

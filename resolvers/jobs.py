@@ -29,8 +29,7 @@ async def job_runs(
 async def job_run(context: Context, run_id: int) -> JobRun | None:
     """One run, or None when it does not exist or is not the caller's."""
     statement = select(JobRun).where(JobRun.id == run_id, jobs.visible_runs(context.actor))
-    async with context.db() as session:
-        return (await session.scalars(statement)).one_or_none()
+    return (await context.read(lambda session: session.scalars(statement))).one_or_none()
 
 
 async def log_of(context: Context, run_id: int) -> list[JobLogEntry]:

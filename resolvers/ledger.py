@@ -23,8 +23,9 @@ async def ledger_periods(
     after: int | None,
 ) -> Page[LedgerPeriod]:
     actor = context.actor
-    async with context.db() as session:
-        entity = await entity_by_code(session, actor, legal_entity, ["legalEntity"])
+    entity = await context.read(
+        lambda session: entity_by_code(session, actor, legal_entity, ["legalEntity"])
+    )
     statement = select(LedgerPeriod).where(LedgerPeriod.legal_entity_id == entity.id)
     if status is not None:
         statement = statement.where(LedgerPeriod.status == status.value)

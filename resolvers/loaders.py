@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
@@ -16,32 +15,6 @@ if TYPE_CHECKING:
     from resolvers.context import Context
 
 M = TypeVar("M", bound=Base)
-T = TypeVar("T")
-
-
-async def to_completion(statement: Awaitable[T]) -> T:
-    """Await a statement; when cancelled, let it finish first, then be cancelled.
-
-    strawberry cancels a batch's task when every load of the batch was cancelled (graphql-core
-    cancels the sibling root fields of a failing non-null one). Interrupting the statement
-    then costs its connection: asyncpg opens a connection only to send PostgreSQL a
-    CancelRequest, SQLAlchemy discards the interrupted one and the pool opens another (two
-    backend forks per such request, which any caller can send in a loop); on a session joined
-    to an outer transaction (the tests') that transaction is lost. A batch is one short
-    statement: letting it finish returns the connection clean, and the statement lock stays
-    held until it has (close_session waits for it)."""
-    task = asyncio.ensure_future(statement)
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        while not task.done():
-            try:
-                await asyncio.wait([task])
-            except asyncio.CancelledError:
-                continue  # cancelled again: still wait; the first cancellation is raised below
-        if not task.cancelled():
-            task.exception()  # retrieved: its outcome no longer matters to anyone
-        raise
 
 
 class Loaders:
@@ -80,8 +53,7 @@ class Loaders:
         async def load(ids: list[int]) -> Sequence[M | None]:
             id_column: ColumnElement[int] = model.__table__.c.id
             statement = self._scoped(model).where(id_column.in_(ids))
-            async with self._context.db() as session:
-                rows: Sequence[Any] = (await to_completion(session.scalars(statement))).all()
+            rows: Sequence[Any] = (await self._context.read(lambda s: s.scalars(statement))).all()
             found = {row.id: row for row in rows}
             return [found.get(item) for item in ids]
 
@@ -94,8 +66,7 @@ class Loaders:
             column: ColumnElement[int] = model.__table__.c[parent_column]
             order: ColumnElement[Any] = model.__table__.c[order_by]
             statement = self._scoped(model).where(column.in_(parent_ids)).order_by(order)
-            async with self._context.db() as session:
-                rows = (await to_completion(session.scalars(statement))).all()
+            rows = (await self._context.read(lambda s: s.scalars(statement))).all()
             grouped: dict[int, list[M]] = defaultdict(list)
             for row in rows:
                 grouped[getattr(row, parent_column)].append(row)

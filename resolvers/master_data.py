@@ -24,8 +24,8 @@ async def legal_entities(
 
 async def currencies(context: Context) -> list[Currency]:
     context.actor  # noqa: B018  (authentication is required to read anything)
-    async with context.db() as session:
-        return list(await session.scalars(select(Currency).order_by(Currency.code)))
+    ordered = select(Currency).order_by(Currency.code)
+    return list(await context.read(lambda session: session.scalars(ordered)))
 
 
 async def create_legal_entity(

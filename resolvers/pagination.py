@@ -57,8 +57,7 @@ async def keyset_page(
         statement = statement.where(id_column < after if newest_first else id_column > after)
     order = id_column.desc() if newest_first else id_column
     statement = statement.order_by(order).limit(first + 1)
-    async with context.db() as session:
-        rows = list((await session.scalars(statement)).all())
+    rows = list((await context.read(lambda session: session.scalars(statement))).all())
     has_next = len(rows) > first
     rows = rows[:first]
     return Page(rows, [row.id for row in rows], has_next, after is not None)

@@ -20,8 +20,7 @@ from resolvers.pagination import Page, keyset_page
 async def _entity(context: Context, code: str) -> LegalEntity:
     """The caller's legal entity by code; another company's is NOT_FOUND (M1)."""
     actor = context.actor
-    async with context.db() as session:
-        return await entity_by_code(session, actor, code, ["legalEntity"])
+    return await context.read(lambda session: entity_by_code(session, actor, code, ["legalEntity"]))
 
 
 async def accounts(
@@ -59,8 +58,7 @@ async def legal_entity_parameters(context: Context, legal_entity: str) -> LegalE
             in_callers_entities(LegalEntityParameters.legal_entity_id, context.actor),
         )
     )
-    async with context.db() as session:
-        row = await session.scalar(statement)
+    row = await context.read(lambda session: session.scalar(statement))
     if row is None:
         raise DomainError(
             ErrorCode.NOT_FOUND,
@@ -94,8 +92,5 @@ async def number_sequences(context: Context, legal_entity: str | None) -> list[N
     if legal_entity is not None:
         entity = await _entity(context, legal_entity)
         statement = statement.where(NumberSequence.legal_entity_id == entity.id)
-    async with context.db() as session:
-        rows = await session.scalars(
-            statement.order_by(NumberSequence.legal_entity_id, NumberSequence.code)
-        )
-        return list(rows)
+    ordered = statement.order_by(NumberSequence.legal_entity_id, NumberSequence.code)
+    return list(await context.read(lambda session: session.scalars(ordered)))

@@ -34,8 +34,9 @@ async def exchange_rates(
 
 async def rate_on(context: Context, from_currency: str, to_currency: str, date: dt.date) -> Decimal:
     context.actor  # noqa: B018
-    async with context.db() as session:
-        return await rates.rate_on(session, from_currency.upper(), to_currency.upper(), date)
+    return await context.read(
+        lambda session: rates.rate_on(session, from_currency.upper(), to_currency.upper(), date)
+    )
 
 
 async def create_exchange_rate(

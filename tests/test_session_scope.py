@@ -276,3 +276,34 @@ async def test_a_session_whose_connection_died_closes_without_raising(
     # session.close() raises here (its ROLLBACK has no connection); SessionScope's must not.
     await close_session(session)
     assert pool.checkedout() == before
+
+
+SIBLINGS = """query Siblings {
+  accounts(legalEntity: "NOPE") { nodes { number } }
+  journals { nodes { number } } legalEntities { nodes { code } } currencies { code }
+  parameters(legalEntity: "USPM") { batchThreshold } numberSequences { code }
+}"""
+
+
+async def test_root_reads_cancelled_by_a_failing_sibling_finish_cleanly(
+    connection: AsyncConnection, engine: AsyncEngine, settings: Settings, world: World
+) -> None:
+    """A root field refused (a legal entity not the caller's) cancels its running siblings'
+    statements (pages, lookups): each finishes first, so the answer is the refusal alone,
+    never an internal error, and the next requests on the same transaction succeed."""
+    app = create_app(
+        settings, engine=engine, sessions=lambda: _session_on(connection), compiled_reads=False
+    )
+    token = {"Authorization": f"Bearer {world.tokens['accountant']}"}
+    async with GraphQLClient.for_app(app) as client:
+        for _ in range(5):
+            response = await client.http.post("/graphql", json={"query": SIBLINGS}, headers=token)
+            body = response.json()
+            assert body["data"] is None, body
+            codes = {error["extensions"]["code"] for error in body["errors"]}
+            assert codes == {"BAD_USER_INPUT"}, body
+        data = await client.data(
+            "{ legalEntities { nodes { code } } }", token=world.tokens["admin"]
+        )
+    assert data["legalEntities"]["nodes"]
+    assert await connection.scalar(text("SELECT 1")) == 1
