@@ -53,6 +53,7 @@ register(
             "processingSince": Scalar(datetime("{t}.processing_since")),
             "postedAt": Scalar(datetime("{t}.posted_at")),
             "journal": ToOne("Journal", "journal_id"),
+            "actual": ToOne("Actual", "actual_id"),
             "voucher": Children("Voucher", "journal_line_id", single=True),
             "dimensions": Children("DimensionShare", "journal_line_id"),
         },

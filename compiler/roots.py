@@ -3,7 +3,7 @@ functions as the reference path; a refusal sends the request there) and `sql`.""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -106,20 +106,21 @@ class Me:
         statement = selection.statement
         viewer = selection.schema.get_type("Viewer")
         assert isinstance(viewer, GraphQLObjectType)
-        values = {
-            "userId": statement.param("me.id", lambda b: str(b.actor.user_id), "text"),
-            "roles": statement.param("me.roles", lambda b: sorted(b.actor.roles), "text[]"),
-            "legalEntities": statement.param(
+        # Bound per selected field: a parameter the statement never uses has no type.
+        values: dict[str, Callable[[], str]] = {
+            "userId": lambda: statement.param("me.id", lambda b: str(b.actor.user_id), "text"),
+            "roles": lambda: statement.param("me.roles", lambda b: sorted(b.actor.roles), "text[]"),
+            "legalEntities": lambda: statement.param(
                 "me.entities", lambda b: sorted(b.actor.legal_entities), "text[]"
             ),
+            "__typename": lambda: "'Viewer'::text",
         }
         pairs = []
         for field_key, parts in selection.collect(viewer, nodes).items():
-            name = parts[0].name.value
-            value = "'Viewer'::text" if name == "__typename" else values.get(name)
+            value = values.get(parts[0].name.value)
             if value is None:
-                raise Unsupported(f"Viewer.{name}")
-            pairs.append(f"'{field_key}', to_json({value})")
+                raise Unsupported(f"Viewer.{parts[0].name.value}")
+            pairs.append(f"'{field_key}', to_json({value()})")
         return f"json_build_object({', '.join(pairs)})"
 
 

@@ -63,3 +63,12 @@ def test_what_strawberry_would_refuse_is_not_planned(settings: Settings) -> None
     assert planner.plan(_deep(5), None, {}, ACCOUNTANT) is not None
     for document, variables in refused:
         assert planner.plan(document, None, variables, ACCOUNTANT) is None, document
+
+
+def test_me_binds_only_what_it_selects(settings: Settings) -> None:
+    """A parameter the statement does not use would have no type: every subset plans."""
+    planner = Planner(schema._schema, settings)
+    for fields in ("userId", "roles", "legalEntities __typename", "userId roles legalEntities"):
+        request = planner.plan(f"{{ me {{ {fields} }} }}", None, {}, ACCOUNTANT)
+        assert request is not None
+        assert len(request.parameters) == len(fields.replace("__typename", "").split())
