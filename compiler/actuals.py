@@ -10,7 +10,7 @@ from graphql import FieldNode
 
 from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection, plain
-from compiler.roots import arg, register_root
+from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import datetime, decimal, enum_name, where
 from db.models import actuals as models
@@ -152,7 +152,7 @@ class Actuals:
         }
         for name, (column, operator, pg_type) in compared.items():
             if getattr(page, name) is not None:
-                value = statement.param((key, name), arg(key, name), pg_type)
+                value = statement.argument(key, name, pg_type)
                 conditions.append(f"{t}.{column} {operator} {value}")
         if page.pending_import is not None:
             line = statement.alias()

@@ -9,8 +9,8 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.catalog import Children, Scalar, TableType, ToOne, register
-from compiler.connections import Page, connection
-from compiler.roots import arg, register_root
+from compiler.connections import GlobalRows, Page, connection
+from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import enum_name, global_id
 from db.models import categories as models
@@ -70,27 +70,6 @@ register(
 
 
 @dataclass(frozen=True)
-class CodePage(Page):
-    code: str | None = None
-
-
-class TransactionCategories:
-    """`transactionCategories`: global rows, for any signed-in caller."""
-
-    def prepare(self, arguments: dict[str, Any], actor: Actor) -> CodePage:
-        return CodePage(**Page.paging(arguments), code=arguments.get("code"))
-
-    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
-        statement = selection.statement
-        t = statement.alias()
-        conditions = []
-        if page.code is not None:
-            code = statement.param((key, "code"), arg(key, "code"), "text")
-            conditions.append(f"{t}.code = {code}")
-        return connection(selection, key, nodes, page, "TransactionCategory", conditions, t)
-
-
-@dataclass(frozen=True)
 class ExpenseCategoriesPage(Page):
     legal_entity: str | None = None
     usable_in_expense: bool | None = None
@@ -120,10 +99,7 @@ class ExpenseCategories:
         t = statement.alias()
         conditions = statement.rule(_callers, models.ExpenseCategory.__table__, t)
         if page.legal_entity is not None:
-            code = statement.param((key, "legal_entity"), arg(key, "legal_entity"), "text")
-            conditions.append(
-                f"{t}.legal_entity_id IN (SELECT id FROM legal_entity WHERE code = {code})"
-            )
+            conditions.append(f"{t}.legal_entity_id IN {statement.entity_id(key)}")
         if page.usable_in_expense is not None:
             shared = statement.alias()
             usable = "true" if page.usable_in_expense else "false"
@@ -157,13 +133,10 @@ class ProjectCategories:
         t = statement.alias()
         conditions = statement.rule(_project_callers, models.ProjectCategory.__table__, t)
         if page.legal_entity is not None:
-            code = statement.param((key, "legal_entity"), arg(key, "legal_entity"), "text")
-            conditions.append(
-                f"{t}.legal_entity_id IN (SELECT id FROM legal_entity WHERE code = {code})"
-            )
+            conditions.append(f"{t}.legal_entity_id IN {statement.entity_id(key)}")
         return connection(selection, key, nodes, page, "ProjectCategory", conditions, t)
 
 
-register_root("transactionCategories", TransactionCategories())
+register_root("transactionCategories", GlobalRows("TransactionCategory"))
 register_root("expenseCategories", ExpenseCategories())
 register_root("projectCategories", ProjectCategories())

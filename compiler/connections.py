@@ -13,6 +13,7 @@ from graphql import FieldNode, GraphQLObjectType
 from compiler.catalog import TYPES
 from compiler.selection import Selection
 from compiler.sql import Unsupported, cursor, where
+from domain.actors import Actor
 from resolvers.pagination import check_first
 from schema.pages import after_key
 
@@ -125,3 +126,27 @@ def connection(
             raise Unsupported(f"{type_name}Connection.{name}")
     # GROUP BY (): one object for the page even when no aggregate is selected.
     return f"(SELECT json_build_object({', '.join(pairs)}) FROM ({numbered}) {rows} GROUP BY ())"
+
+
+@dataclass(frozen=True)
+class CodePage(Page):
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class GlobalRows:
+    """The connection of a global type (no legal entity, any signed-in caller), filtered by
+    its code exactly as given: `transactionCategories`, `unitGroups`."""
+
+    type_name: str
+
+    def prepare(self, arguments: dict[str, Any], actor: Actor) -> CodePage:
+        return CodePage(**Page.paging(arguments), code=arguments.get("code"))
+
+    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
+        statement = selection.statement
+        t = statement.alias()
+        conditions = []
+        if page.code is not None:
+            conditions.append(f"{t}.code = {statement.argument(key, 'code', 'text')}")
+        return connection(selection, key, nodes, page, self.type_name, conditions, t)

@@ -10,7 +10,7 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.connections import Page, connection, plain
-from compiler.roots import arg, register_root
+from compiler.roots import register_root
 from compiler.selection import Selection
 from db.models.expenses import ExpenseReport
 from domain.actors import Actor
@@ -53,28 +53,26 @@ class ExpenseReports:
         statement = selection.statement
         t = statement.alias()
 
-        def param(name: str, pg_type: str) -> str:
-            return statement.param((key, name), arg(key, name), pg_type)
-
         conditions = statement.visible(ExpenseReport, t)
         if page.status is not None:
-            conditions.append(f"{t}.status = {param('status', 'text')}")
+            conditions.append(f"{t}.status = {statement.argument(key, 'status', 'text')}")
         if page.employee_id is not None:
-            conditions.append(f"{t}.employee_user_id = {param('employee_id', 'bigint')}")
+            conditions.append(
+                f"{t}.employee_user_id = {statement.argument(key, 'employee_id', 'bigint')}"
+            )
         if page.legal_entity is not None:
-            entity = f"(SELECT id FROM legal_entity WHERE code = {param('legal_entity', 'text')})"
+            entity = statement.entity_id(key)
             conditions.append(f"{t}.legal_entity_id = {entity}")
         line = statement.alias()
         has_line = f"EXISTS (SELECT 1 FROM expense_line {line} WHERE {line}.report_id = {t}.id"
         if page.project_id is not None:
-            conditions.append(
-                f"{has_line} AND {line}.project_id = {param('project_id', 'bigint')})"
-            )
+            project = statement.argument(key, "project_id", "bigint")
+            conditions.append(f"{has_line} AND {line}.project_id = {project})")
         dated = []
         if page.from_date is not None:
-            dated.append(f"{line}.date >= {param('from_date', 'date')}")
+            dated.append(f"{line}.date >= {statement.argument(key, 'from_date', 'date')}")
         if page.to_date is not None:
-            dated.append(f"{line}.date <= {param('to_date', 'date')}")
+            dated.append(f"{line}.date <= {statement.argument(key, 'to_date', 'date')}")
         if dated:
             conditions.append(f"{has_line} AND {' AND '.join(dated)})")
         if page.awaiting_my_approval:

@@ -12,7 +12,7 @@ from graphql import FieldNode
 
 from compiler.catalog import Builder, Children, Custom, Scalar, TableType, register
 from compiler.connections import Page, connection, plain
-from compiler.roots import Lookup, arg, register_root
+from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
 from compiler.sql import datetime, enum_name
 from db.models import jobs as models
@@ -84,11 +84,9 @@ class JobRuns:
         t = statement.alias()
         conditions = statement.rule(visible_runs, models.JobRun.__table__, t)
         if page.status is not None:
-            conditions.append(
-                f"{t}.status = {statement.param((key, 'status'), arg(key, 'status'), 'text')}"
-            )
+            conditions.append(f"{t}.status = {statement.argument(key, 'status', 'text')}")
         if page.task_name is not None:
-            name = statement.param((key, "task_name"), arg(key, "task_name"), "text")
+            name = statement.argument(key, "task_name", "text")
             conditions.append(f"{t}.task_name = {name}")
         return connection(selection, key, nodes, page, "JobRun", conditions, t)
 

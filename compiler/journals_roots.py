@@ -9,7 +9,7 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.connections import Page, connection, plain
-from compiler.roots import arg, register_root
+from compiler.roots import register_root
 from compiler.selection import Selection
 from db.models.journals import Journal
 from domain.actors import Actor
@@ -45,22 +45,21 @@ class Journals:
         statement = selection.statement
         t = statement.alias()
 
-        def param(name: str, pg_type: str) -> str:
-            return statement.param((key, name), arg(key, name), pg_type)
-
         conditions = statement.rule(_callers, Journal.__table__, t)
         if page.legal_entity is not None:
-            entity = f"SELECT id FROM legal_entity WHERE code = {param('legal_entity', 'text')}"
-            conditions.append(f"{t}.legal_entity_id IN ({entity})")
+            entity = statement.entity_id(key)
+            conditions.append(f"{t}.legal_entity_id IN {entity}")
         if page.status is not None:
-            conditions.append(f"{t}.status = {param('status', 'text')}")
+            conditions.append(f"{t}.status = {statement.argument(key, 'status', 'text')}")
         if page.period_start is not None:
-            conditions.append(f"{t}.period_start = {param('period_start', 'date')}")
+            conditions.append(
+                f"{t}.period_start = {statement.argument(key, 'period_start', 'date')}"
+            )
         if page.number is not None:
-            conditions.append(f"{t}.number = {param('number', 'text')}")
+            conditions.append(f"{t}.number = {statement.argument(key, 'number', 'text')}")
         if page.original_journal_number is not None:
             original = statement.alias()
-            number = param("original_journal_number", "text")
+            number = statement.argument(key, "original_journal_number", "text")
             conditions.append(
                 f"{t}.original_journal_id IN (SELECT {original}.id FROM journal {original}"
                 f" WHERE {original}.number = {number})"

@@ -10,8 +10,8 @@ from graphql import FieldNode
 
 from compiler.catalog import Children, Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection, plain
-from compiler.master_data import callers_code, entity_id, present_or_fail
-from compiler.roots import arg, register_root
+from compiler.master_data import callers_code, present_or_fail
+from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import datetime, decimal, enum_name, global_id
 from db.models import ledger as models
@@ -78,10 +78,10 @@ class LedgerPeriods:
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         statement = selection.statement
         t = statement.alias()
-        entity = entity_id(statement, key)
+        entity = statement.entity_id(key)
         conditions = [f"{t}.legal_entity_id = {entity}"]
         if page.status is not None:
-            status = statement.param((key, "status"), arg(key, "status"), "text")
+            status = statement.argument(key, "status", "text")
             conditions.append(f"{t}.status = {status}")
         periods = connection(selection, key, nodes, page, "LedgerPeriod", conditions, t)
         return present_or_fail(entity, periods)

@@ -10,9 +10,9 @@ from graphql import FieldNode
 
 from compiler.catalog import Scalar, TableType, register
 from compiler.connections import Page, connection
-from compiler.roots import NoArguments, Prepared, arg, register_root
+from compiler.roots import NoArguments, Prepared, register_root
 from compiler.selection import Selection
-from compiler.sql import Statement, sorted_texts
+from compiler.sql import sorted_texts
 from db.models import master_data as models
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
@@ -60,12 +60,6 @@ def callers_code(code: str, actor: Actor) -> str:
     return code.upper()
 
 
-def entity_id(statement: Statement, key: str, name: str = "legal_entity") -> str:
-    """The id of the legal entity whose code is the prepared argument `name` (null if none)."""
-    code = statement.param((key, name), arg(key, name), "text")
-    return f"(SELECT id FROM legal_entity WHERE code = {code})"
-
-
 def present_or_fail(found: str, value: str) -> str:
     """The JSON `value` when `found` is not null, else a failed statement: the reference path
     raises there (a legal entity in the token but not in the database, say), and a failed
@@ -96,9 +90,7 @@ class LegalEntities:
         t = statement.alias()
         conditions = statement.rule(_callers, models.LegalEntity.__table__, t)
         if page.code is not None:
-            conditions.append(
-                f"{t}.code = {statement.param((key, 'code'), arg(key, 'code'), 'text')}"
-            )
+            conditions.append(f"{t}.code = {statement.argument(key, 'code', 'text')}")
         return connection(selection, key, nodes, page, "LegalEntity", conditions, t)
 
 

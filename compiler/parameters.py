@@ -11,7 +11,7 @@ from graphql import FieldNode
 
 from compiler.catalog import Builder, Custom, FieldSql, Scalar, TableType, ToOne, register
 from compiler.categories import optional_id
-from compiler.master_data import callers_code, entity_id, present_or_fail
+from compiler.master_data import callers_code, present_or_fail
 from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import enum_name, where
@@ -97,7 +97,7 @@ class Parameters:
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: Any) -> str:
         statement = selection.statement
         t = statement.alias()
-        conditions = [f"{t}.legal_entity_id = {entity_id(statement, key)}"]
+        conditions = [f"{t}.legal_entity_id = {statement.entity_id(key)}"]
         conditions += statement.rule(_parameters_callers, models.LegalEntityParameters.__table__, t)
         source = f"FROM legal_entity_parameters {t} WHERE {where(conditions)}"
         body = selection.object("LegalEntityParameters", t, nodes)
@@ -117,7 +117,7 @@ class NumberSequences:
         statement = selection.statement
         t = statement.alias()
         conditions = statement.rule(_sequences_callers, NumberSequence.__table__, t)
-        entity = entity_id(statement, key) if args.legal_entity is not None else None
+        entity = statement.entity_id(key) if args.legal_entity is not None else None
         if entity is not None:
             conditions.append(f"{t}.legal_entity_id = {entity}")
         body = selection.object("NumberSequence", t, nodes)

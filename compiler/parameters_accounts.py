@@ -9,7 +9,7 @@ from graphql import FieldNode
 
 from compiler.catalog import Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection
-from compiler.master_data import callers_code, entity_id, present_or_fail
+from compiler.master_data import callers_code, present_or_fail
 from compiler.roots import register_root
 from compiler.selection import Selection
 from db.models import master_data as models
@@ -53,7 +53,7 @@ class Accounts:
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         t = selection.statement.alias()
-        entity = entity_id(selection.statement, key)
+        entity = selection.statement.entity_id(key)
         conditions = [f"{t}.legal_entity_id = {entity}"]
         accounts = connection(selection, key, nodes, page, "Account", conditions, t)
         return present_or_fail(entity, accounts)

@@ -11,7 +11,7 @@ from graphql import FieldNode
 import compiler.projects  # noqa: F401  (registers Project, which gets priceLists below)
 from compiler.catalog import TYPES, Builder, Children, Custom, Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection, plain
-from compiler.roots import arg, register_root
+from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import decimal, enum_name, global_id, where
 from db.models import prices as models
@@ -99,15 +99,12 @@ class PriceLists:
         statement = selection.statement
         t = statement.alias()
 
-        def param(name: str) -> str:
-            return statement.param((key, name), arg(key, name), "text")
-
         conditions = statement.rule(_callers, models.PriceList.__table__, t)
         if page.legal_entity is not None:
-            entity = f"(SELECT id FROM legal_entity WHERE code = {param('legal_entity')})"
+            entity = statement.entity_id(key)
             conditions.append(f"{t}.legal_entity_id = {entity}")
         if page.context is not None:
-            conditions.append(f"{t}.context = {param('context')}")
+            conditions.append(f"{t}.context = {statement.argument(key, 'context', 'text')}")
         return connection(selection, key, nodes, page, "PriceList", conditions, t)
 
 

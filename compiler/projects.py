@@ -9,7 +9,7 @@ from graphql import FieldNode
 
 from compiler.catalog import Children, Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection, plain
-from compiler.roots import Lookup, arg, register_root
+from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
 from compiler.sql import enum_name
 from db.models import master_data as models
@@ -71,17 +71,18 @@ class Projects:
         statement = selection.statement
         t = statement.alias()
 
-        def param(name: str, pg_type: str) -> str:
-            return statement.param((key, name), arg(key, name), pg_type)
-
         conditions = statement.rule(_callers, models.Project.__table__, t)
         if page.legal_entity is not None:
-            entity = f"(SELECT id FROM legal_entity WHERE code = {param('legal_entity', 'text')})"
+            entity = statement.entity_id(key)
             conditions.append(f"{t}.legal_entity_id = {entity}")
         if page.billing_type is not None:
-            conditions.append(f"{t}.billing_type = {param('billing_type', 'text')}")
+            conditions.append(
+                f"{t}.billing_type = {statement.argument(key, 'billing_type', 'text')}"
+            )
         if page.manager_id is not None:
-            conditions.append(f"{t}.manager_user_id = {param('manager_id', 'bigint')}")
+            conditions.append(
+                f"{t}.manager_user_id = {statement.argument(key, 'manager_id', 'bigint')}"
+            )
         return connection(selection, key, nodes, page, "Project", conditions, t)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.connections import Page, connection
-from compiler.roots import arg, register_root
+from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import where
 from db.models.master_data import UserLegalEntity
@@ -40,13 +40,10 @@ class Users:
         statement = selection.statement
         t, member = statement.alias(), statement.alias()
 
-        def param(name: str) -> str:
-            return statement.param((key, name), arg(key, name), "text")
-
         # One membership row both in the caller's legal entities and in the one asked for.
         memberships = statement.rule(_callers, UserLegalEntity.__table__, member)
         if page.legal_entity is not None:
-            entity = f"(SELECT id FROM legal_entity WHERE code = {param('legal_entity')})"
+            entity = statement.entity_id(key)
             memberships.append(f"{member}.legal_entity_id = {entity}")
         conditions = [
             f"{t}.id IN (SELECT {member}.user_id FROM user_legal_entity {member}"
@@ -54,7 +51,7 @@ class Users:
         ]
         if page.role is not None:
             # `literal(role) == any_(AppUser.roles)`: a role the array holds, exactly.
-            conditions.append(f"{param('role')} = ANY({t}.roles)")
+            conditions.append(f"{statement.argument(key, 'role', 'text')} = ANY({t}.roles)")
         return connection(selection, key, nodes, page, "User", conditions, t)
 
 

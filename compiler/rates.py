@@ -12,7 +12,7 @@ from graphql import FieldNode
 from compiler.catalog import Scalar, TableType, register
 from compiler.connections import Page, connection
 from compiler.master_data import present_or_fail
-from compiler.roots import arg, register_root
+from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import decimal
 from db.models import master_data as models
@@ -59,7 +59,7 @@ class ExchangeRates:
         conditions = []
         for name in ("from_currency", "to_currency"):
             if getattr(page, name) is not None:
-                value = statement.param((key, name), arg(key, name), "text")
+                value = statement.argument(key, name, "text")
                 conditions.append(f"{t}.{name} = {value}")
         return connection(selection, key, nodes, page, "ExchangeRate", conditions, t)
 
@@ -89,10 +89,10 @@ class ExchangeRateOn:
             return "to_json('1'::text)"  # str(Decimal(1))
         statement = selection.statement
         values = [
-            statement.param((key, name), arg(key, name), pg_type)
+            statement.argument(key, name, pg_type)
             for name, pg_type in (("from_currency", "text"), ("to_currency", "text"))
         ]
-        values.append(statement.param((key, "date"), arg(key, "date"), "date"))
+        values.append(statement.argument(key, "date", "date"))
         rate = f"exchange_rate_on({', '.join(values)})"
         return present_or_fail(rate, f"to_json(({rate})::text)")
 

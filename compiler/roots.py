@@ -29,11 +29,6 @@ class Root(Protocol):
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: Any) -> str: ...
 
 
-def arg(key: str, name: str) -> Any:
-    """A getter of a prepared argument of the root field under response key `key`."""
-    return lambda binding: getattr(binding.arguments[key], name)
-
-
 @dataclass(frozen=True)
 class ById:
     type_name: str
@@ -48,7 +43,7 @@ def row_by_id(selection: Selection, key: str, nodes: list[FieldNode], args: ById
     """The object of one row by primary key, null when missing or not the caller's."""
     table = TYPES[args.type_name]
     alias = selection.statement.alias()
-    pk = selection.statement.param((key, "pk"), arg(key, "pk"), "bigint")
+    pk = selection.statement.argument(key, "pk", "bigint")
     conditions = [f"{alias}.id = {pk}", *selection.statement.visible(table.model, alias)]
     body = selection.object(args.type_name, alias, nodes)
     return f"(SELECT {body} FROM {table.table} {alias} WHERE {where(conditions)})"

@@ -54,6 +54,16 @@ class Statement:
             self._params[key] = f"${len(self.getters)}::{pg_type}"
         return self._params[key]
 
+    def argument(self, key: str, name: str, pg_type: str) -> str:
+        """The prepared argument `name` of the root field under response key `key`."""
+        return self.param((key, name), lambda b: getattr(b.arguments[key], name), pg_type)
+
+    def entity_id(self, key: str, name: str = "legal_entity") -> str:
+        """The id of the legal entity whose code is the root field's argument `name` (already
+        upper-cased, as the resolvers do); null when there is none."""
+        code = self.argument(key, name, "text")
+        return f"(SELECT id FROM legal_entity WHERE code = {code})"
+
     def visible(self, model: Any, alias: str) -> list[str]:
         """The caller's visibility rule for `model` rows as `alias` (empty for global rows)."""
         return self.rule(lambda actor: visible_rows(model, actor), model.__table__, alias)

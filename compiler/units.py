@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from graphql import FieldNode
-
 from compiler.catalog import Children, Scalar, TableType, ToOne, register
-from compiler.connections import Page, connection
-from compiler.roots import arg, register_root
-from compiler.selection import Selection
+from compiler.connections import GlobalRows
+from compiler.roots import register_root
 from compiler.sql import decimal
 from db.models import master_data as models
-from domain.actors import Actor
 
 register(
     TableType(
@@ -39,25 +32,4 @@ register(
 )
 
 
-@dataclass(frozen=True)
-class GroupsPage(Page):
-    code: str | None = None
-
-
-class UnitGroups:
-    """`unitGroups`: global rows, for any signed-in caller; the code is matched as given."""
-
-    def prepare(self, arguments: dict[str, Any], actor: Actor) -> GroupsPage:
-        return GroupsPage(**Page.paging(arguments), code=arguments.get("code"))
-
-    def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
-        statement = selection.statement
-        t = statement.alias()
-        conditions = []
-        if page.code is not None:
-            code = statement.param((key, "code"), arg(key, "code"), "text")
-            conditions.append(f"{t}.code = {code}")
-        return connection(selection, key, nodes, page, "UnitGroup", conditions, t)
-
-
-register_root("unitGroups", UnitGroups())
+register_root("unitGroups", GlobalRows("UnitGroup"))
