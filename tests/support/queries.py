@@ -3,10 +3,7 @@ the schema (graphql-core's view of it), with argument values that exist in the d
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,10 +24,6 @@ from graphql import (
     validate,
 )
 from hypothesis import strategies as st
-
-from schema.relay import encode_cursor, encode_id, parse_id
-from tests.support.client import GraphQLClient
-from tests.support.world import TODAY, World
 
 ROOTS = (
     *("expenseReports", "expenseReport", "node", "journals", "__typename"),
@@ -270,85 +263,3 @@ def queries(draw: st.DrawFn, schema: GraphQLSchema, pool: Pool) -> Query:
     errors = validate(schema, parse(document))
     assert not errors, (document, errors)
     return Query(document, builder.variables)
-
-
-IDS = """{ expenseReports(first: 100) { nodes { id employee { id } voucher { id } lines { id
-  category { id sharedCategory { id transactionCategory { id } } } task { id }
-  project { id tasks { id } } actuals { id } } } }
-  journals(first: 100) { nodes { id number periodStart lines { id voucher { id } } } }
-  jobRuns(first: 100) { nodes { id taskName } }
-  priceLists(first: 100) { nodes { id lines { id unit { id } } } }
-  unitGroups(first: 100) { nodes { id code units { id } } }
-  projectCategories(first: 100) { nodes { id } } exchangeRates(first: 100) { nodes { id } }
-  numberSequences { id } us: accounts(legalEntity: "USPM", first: 100) { nodes { id } }
-  de: accounts(legalEntity: "DEPM", first: 100) { nodes { id } }
-  usPeriods: ledgerPeriods(legalEntity: "USPM", first: 100) { nodes { id } }
-  dePeriods: ledgerPeriods(legalEntity: "DEPM", first: 100) { nodes { id } } }"""
-
-
-def _b64(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode()
-
-
-def _mostly(right: list[str], others: list[str]) -> list[str]:
-    """`right` four times out of five, else any of `others`."""
-    return right * (4 * len(others) // len(right) + 1) + others
-
-
-async def pool_from(gql: GraphQLClient, world: World) -> Pool:
-    """Values from the data as the admin (of both legal entities) sees it: global ids of every
-    type, cursors of every row, filter values; and values refused at execution."""
-    data = await gql.data(IDS, token=world.tokens["admin"])
-    ids: dict[str, set[str]] = {
-        "User": {encode_id("User", user.id) for user in world.users.values()},
-        "LegalEntity": {encode_id("LegalEntity", c.entity.id) for c in world.companies.values()},
-    }
-    for gid in re.findall(r'"id": "([^"]+)"', json.dumps(data)):
-        ids.setdefault(parse_id(gid)[0], set()).add(gid)
-    every = sorted(set().union(*ids.values()))
-    journals = data["journals"]["nodes"]
-    numbers = sorted({journal["number"] for journal in journals})
-    days = [str(TODAY + dt.timedelta(days=n)) for n in (-60, -31, -1, 0, 1)]
-    rated = TODAY.replace(day=1)  # the rates of the data are valid from last month on
-    currencies = ["USD", "EUR", "eur"]
-    missing: list[str] = [encode_id("ExpenseReport", 10**9), encode_id("Nothing", 1)]
-    good: dict[str, list[Any]] = {
-        "first": [1, 1, 2, 3, 5, 10, 50, 100],
-        "after": [None, encode_cursor("0"), *(encode_cursor(str(parse_id(i)[1])) for i in every)],
-        "id": every + missing,
-        "expenseReport.id": _mostly(sorted(ids["ExpenseReport"]), every + missing),
-        "employeeId": sorted(ids["User"]),
-        "managerId": sorted(ids["User"]),
-        "project.id": _mostly(sorted(ids["Project"]), every + missing),
-        "jobRun.id": _mostly(sorted(ids.get("JobRun", [])) or every, every + missing),
-        "taskName": [*sorted({run["taskName"] for run in data["jobRuns"]["nodes"]}), "nope"],
-        "code": ["USPM", "DEPM", "uspm", "NOPE"],
-        "projectId": sorted(ids["Project"]),
-        "legalEntity": ["USPM", "DEPM", "depm", "NOPE"],
-        "fromDate": days,
-        "toDate": days,
-        "periodStart": sorted({j["periodStart"] for j in journals if j["periodStart"]}) + days,
-        "number": [*numbers, "NOPE"],
-        "originalJournalNumber": numbers,
-        "role": ["employee", "project_manager", "accountant", "admin", "Admin", "nope"],
-        "fromCurrency": [*currencies, "DKK", "NOPE"],
-        "toCurrency": [*currencies, "DKK"],
-        "exchangeRateOn.fromCurrency": currencies,
-        "exchangeRateOn.toCurrency": currencies,
-        "date": [str(rated), str(TODAY), str(TODAY + dt.timedelta(days=400))],
-        "unitGroups.code": [*sorted({group["code"] for group in data["unitGroups"]["nodes"]}),
-                            "time", "NOPE"],
-    }  # fmt: skip
-    bad: dict[str, list[Any]] = {
-        "first": [0, 101, -1],
-        "after": [
-            "garbage",
-            *(_b64(key) for key in ("cursor:", "cursor:x", "page:5", "cursor:" + "9" * 20)),
-        ],
-        "id": ["garbage", "", encode_id("ExpenseReport", 0)],
-        "employeeId": ["garbage", sorted(ids["Project"])[0]],
-        "projectId": [sorted(ids["Task"])[0]],
-        "date": [str(rated - dt.timedelta(days=40)), "1999-12-31"],  # before any rate (M6)
-        "fromCurrency": ["GBP", "SEK"],  # no rate to anything (M6)
-    }
-    return Pool(good, bad)
