@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
@@ -158,10 +160,16 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    """This process's metrics, or with PROMETHEUS_MULTIPROC_DIR (set by `cli.py run` for its
+    API processes) the sum over every process, whichever one answers the scrape."""
     pool = request.app.state.engine.pool
     DB_POOL_SIZE.set(pool.size())
     DB_POOL_CHECKED_OUT.set(pool.checkedout())
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
 def plain_url(engine: AsyncEngine) -> str:

@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -145,6 +146,22 @@ def _job_worker(settings: Settings) -> Iterator[None]:
             worker.wait()
 
 
+@contextlib.contextmanager
+def _shared_metrics() -> Iterator[None]:
+    """The API processes write their metrics into one folder, so that /metrics, answered by
+    any one of them, sums them all (prometheus_client's multiprocess mode); an operator's own
+    PROMETHEUS_MULTIPROC_DIR is kept."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="projops-metrics-") as folder:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -156,7 +173,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     os.environ["DATABASE_URL"] = libpq_url(settings)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        with _job_worker(settings):
+        with _job_worker(settings), _shared_metrics():
             uvicorn.run(**uvicorn_options(settings))
     except KeyboardInterrupt:  # Ctrl-C, re-raised by uvicorn once it has shut down
         return 130

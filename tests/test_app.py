@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import create_app
-from config import Settings
+from config import PROJECT_ROOT, Settings
 from db.migrate import head_revision
 from db.session import make_engine
 from db.urls import libpq_url
@@ -112,3 +116,28 @@ async def test_graphiql_only_in_development(client: GraphQLClient, settings: Set
         response = await dev_client.http.get("/graphql", headers=html)
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+def test_metrics_sum_every_api_process(database_url: str, tmp_path: Path) -> None:
+    """With several API processes (`cli.py run` sets PROMETHEUS_MULTIPROC_DIR), /metrics
+    answered by any one of them counts what all of them did."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DATABASE_URL": database_url}
+    count = "from observability import REQUESTS; REQUESTS.labels('Probe', 'query').inc(2)"
+    scrape = """
+from starlette.testclient import TestClient
+from app import create_app
+from config import Settings
+print(TestClient(create_app(Settings(env="test", run_worker=False))).get("/metrics").text)
+"""
+    for code in (count, count):  # two processes that served requests, then one that scrapes
+        subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, check=True)
+    text = subprocess.run(
+        [sys.executable, "-c", scrape], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True
+    ).stdout.decode()
+    samples = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.labels.get("operation") == "Probe"
+    }
+    assert samples == {"graphql_requests_total": 4.0}
