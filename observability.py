@@ -30,6 +30,13 @@ SQL_STATEMENTS = Counter(
     "projops_sql_statements",
     "SQL statements the API executed (transaction control that the driver sends is not one)",
 )
+READ_FALLBACKS = Counter(
+    "projops_read_fallbacks",
+    "POSTs strawberry answered instead of the compiled read path: unplanned (not a planned"
+    " query, or no valid token), refused (its statement failed on purpose, for strawberry's"
+    " error), failed (its statement failed unexpectedly: logged as compiled_read_failed)",
+    ["reason"],
+)
 GC_PAUSE = Histogram(
     "projops_gc_pause_seconds",
     "Pauses of Python's cyclic garbage collector",

@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from compiler.plan import Planner, Request
+from compiler.sql import FALLBACK_MARK
 from config import Settings
 from http_protocol import PARSED_REQUEST, read_body, replay
-from observability import LATENCY, REQUESTS, SQL_STATEMENTS, log
+from observability import LATENCY, READ_FALLBACKS, REQUESTS, SQL_STATEMENTS, log
 from resolvers.auth import AuthenticationError, actor_from_header
 
 # Reads the JSON text of a planned request's statement, from a pool or the request's session.
@@ -68,11 +69,19 @@ class CompiledReads:
         body = await read_body(receive)
         started = time.perf_counter()
         request = self._planned(scope, body)
-        if request is not None:
+        if request is None:
+            READ_FALLBACKS.labels(reason="unplanned").inc()
+        else:
             try:
                 data = await self.fetch(scope, request)
-            except Exception:  # the reference path answers, and reports what it finds
-                log.warning("compiled_read_failed", exc_info=True, operation=request.operation_name)
+            except Exception as error:  # the reference path answers, and reports what it finds
+                if FALLBACK_MARK in str(error):  # failed on purpose: strawberry refuses it
+                    READ_FALLBACKS.labels(reason="refused").inc()
+                else:
+                    READ_FALLBACKS.labels(reason="failed").inc()
+                    log.warning(
+                        "compiled_read_failed", exc_info=True, operation=request.operation_name
+                    )
             else:
                 await _respond(send, b'{"data":' + data + b"}")
                 REQUESTS.labels(operation=request.operation_name, operation_type="query").inc()

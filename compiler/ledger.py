@@ -10,10 +10,10 @@ from graphql import FieldNode
 
 from compiler.catalog import Children, Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection, plain
-from compiler.master_data import callers_code, present_or_fail
+from compiler.master_data import callers_code
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import datetime, decimal, enum_name, global_id
+from compiler.sql import datetime, decimal, enum_name, global_id, present_or_fail
 from db.models import ledger as models
 from domain.actors import Actor
 

@@ -60,15 +60,6 @@ def callers_code(code: str, actor: Actor) -> str:
     return code.upper()
 
 
-def present_or_fail(found: str, value: str) -> str:
-    """The JSON `value` when `found` is not null, else a failed statement: the reference path
-    raises there (a legal entity in the token but not in the database, say), and a failed
-    statement sends the request to it. The failure is a cast of text made from `found`, never
-    of a constant, which PostgreSQL would evaluate while planning whichever branch runs."""
-    failure = f"('not found: ' || coalesce(({found})::text, ''))::json"
-    return f"(CASE WHEN ({found}) IS NOT NULL THEN {value} ELSE {failure} END)"
-
-
 @dataclass(frozen=True)
 class EntitiesPage(Page):
     code: str | None = None

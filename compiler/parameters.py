@@ -11,10 +11,10 @@ from graphql import FieldNode
 
 from compiler.catalog import Builder, Custom, FieldSql, Scalar, TableType, ToOne, register
 from compiler.categories import optional_id
-from compiler.master_data import callers_code, present_or_fail
+from compiler.master_data import callers_code
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import enum_name, where
+from compiler.sql import enum_name, present_or_fail, where
 from db.models import parameters as models
 from db.models.master_data import BillingType, NumberSequence
 from domain.actors import Actor

@@ -9,9 +9,10 @@ from graphql import FieldNode
 
 from compiler.catalog import Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection
-from compiler.master_data import callers_code, present_or_fail
+from compiler.master_data import callers_code
 from compiler.roots import register_root
 from compiler.selection import Selection
+from compiler.sql import present_or_fail
 from db.models import master_data as models
 from domain.actors import Actor
 

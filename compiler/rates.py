@@ -11,10 +11,9 @@ from graphql import FieldNode
 
 from compiler.catalog import Scalar, TableType, register
 from compiler.connections import Page, connection
-from compiler.master_data import present_or_fail
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import decimal
+from compiler.sql import decimal, present_or_fail
 from db.models import master_data as models
 from domain.actors import Actor
 

@@ -17,6 +17,9 @@ from compiler.scope import ENTITIES_MARK, USER_MARK, render, stand_in
 from domain.actors import Actor
 from domain.scope import visible_rows
 
+# In the message of a statement that fails on purpose (see present_or_fail): not a fault.
+FALLBACK_MARK = "compiled-read-fallback"
+
 
 class Unsupported(Exception):
     """The operation has something this path cannot express: strawberry answers it."""
@@ -134,3 +137,13 @@ def sorted_texts(expression: str) -> str:
         f"(SELECT coalesce(json_agg(item ORDER BY item COLLATE \"C\"), '[]'::json)"
         f" FROM unnest({expression}) AS item)"
     )
+
+
+def present_or_fail(found: str, value: str) -> str:
+    """The JSON `value` when `found` is not null, else a failed statement: the reference path
+    raises there (a legal entity in the token but not in the database, a missing exchange
+    rate), and a failed statement sends the request to it. The failure is a cast of text made
+    from `found`, never of a constant, which PostgreSQL would evaluate while planning whichever
+    branch runs; its message carries FALLBACK_MARK, so it is not logged as a fault."""
+    failure = f"to_json(('{FALLBACK_MARK}' || coalesce(({found})::text, ''))::int)"
+    return f"(CASE WHEN ({found}) IS NOT NULL THEN {value} ELSE {failure} END)"

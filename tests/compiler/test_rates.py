@@ -15,6 +15,7 @@ from db.models.master_data import ExchangeRate
 from tests.support.client import GraphQLClient
 from tests.support.read_paths import both, reference
 from tests.support.world import TODAY, World
+from tests.test_app import metric
 
 __all__ = ["reference"]
 
@@ -78,8 +79,16 @@ async def test_m6_a_missing_rate_is_the_reference_paths_error_on_both_apps(
       exchangeRateOn(fromCurrency: $f, toCurrency: $t, date: $on) }"""
     long_ago = str(TODAY - dt.timedelta(days=1000))
     cases = [("EUR", "USD", long_ago), ("JPY", "GBP", str(TODAY)), ("SEK", "NOK", str(TODAY))]
+    before = {reason: await _fallbacks(client, reason) for reason in ("refused", "failed")}
     for source, target, on in cases:
         variables = {"f": source, "t": target, "on": on}
         body, path = await both(client, reference, query, variables, rates.tokens["accountant"])
         assert path is None, body
         assert body["errors"][0]["extensions"]["reason"] == "MISSING_EXCHANGE_RATE", body
+    # Each compiled statement failed on purpose to hand the request over: not a fault.
+    assert await _fallbacks(client, "refused") == before["refused"] + len(cases)
+    assert await _fallbacks(client, "failed") == before["failed"]
+
+
+async def _fallbacks(client: GraphQLClient, reason: str) -> float:
+    return await metric(client, "projops_read_fallbacks_total", reason=reason)
