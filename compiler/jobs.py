@@ -1,28 +1,54 @@
-"""SQL of job runs, their progress and execution log (K1), and `jobRuns` and `jobRun`.
-
-A log entry's `entity` (an object of any kind) is not planned: selecting it falls back.
-"""
+"""SQL of job runs, their progress and execution log (K1), and `jobRuns` and `jobRun`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import FieldNode
 
-from compiler.catalog import Builder, Children, Custom, Scalar, TableType, register
+from compiler.catalog import TYPES, Builder, Children, Custom, Scalar, TableType, register
 from compiler.connections import Page, connection, plain
 from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
-from compiler.sql import datetime, enum_name
+from compiler.sql import Unsupported, datetime, enum_name, refusal, where
 from db.models import jobs as models
 from domain.actors import Actor
 from domain.jobs import visible_runs
+from schema.node import node_types
 
 
 def _progress(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
     """Done and total are columns of the run itself."""
     return builder.object("JobProgress", alias, nodes)
+
+
+# A log entry names its object by table (`journal_line`); schema.node.node_of_row turns that
+# into a type name part by part, so a lower-case snake name is the only spelling planned here.
+_SNAKE = "^([a-z]+(_[a-z]+)*)?$"  # or empty: no table named, no object
+
+
+def _snake(type_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type_name).lower()
+
+
+def _entity(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
+    """The object a log entry concerns, if its kind is a Node and the caller may see it: one
+    branch per Node type; another spelling of a type's table fails the statement on purpose,
+    for strawberry to answer."""
+    if not set(node_types()) <= set(TYPES):
+        raise Unsupported("a Node type without SQL")
+    branches = [f"WHEN {alias}.entity_id IS NULL THEN NULL"]
+    for type_name in sorted(node_types()):
+        table = TYPES[type_name]
+        row = builder.statement.alias()
+        conditions = [f"{row}.id = {alias}.entity_id", *builder.statement.visible(table.model, row)]
+        body = builder.object(type_name, row, nodes)
+        found = f"(SELECT {body} FROM {table.table} {row} WHERE {where(conditions)})"
+        branches.append(f"WHEN {alias}.entity_type = '{_snake(type_name)}' THEN {found}")
+    branches.append(f"WHEN coalesce({alias}.entity_type, '') ~ '{_SNAKE}' THEN NULL")
+    return f"(CASE {' '.join(branches)} ELSE {refusal(f'{alias}.entity_type')} END)"
 
 
 register(
@@ -56,6 +82,7 @@ register(
             "entityType": Scalar("{t}.entity_type"),
             "entityId": Scalar("{t}.entity_id"),
             "createdAt": Scalar(datetime("{t}.created_at")),
+            "entity": Custom(_entity),
         },
         node=False,
     ),

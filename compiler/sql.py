@@ -145,5 +145,10 @@ def present_or_fail(found: str, value: str) -> str:
     rate), and a failed statement sends the request to it. The failure is a cast of text made
     from `found`, never of a constant, which PostgreSQL would evaluate while planning whichever
     branch runs; its message carries FALLBACK_MARK, so it is not logged as a fault."""
-    failure = f"to_json(('{FALLBACK_MARK}' || coalesce(({found})::text, ''))::int)"
-    return f"(CASE WHEN ({found}) IS NOT NULL THEN {value} ELSE {failure} END)"
+    return f"(CASE WHEN ({found}) IS NOT NULL THEN {value} ELSE {refusal(found)} END)"
+
+
+def refusal(expression: str) -> str:
+    """A JSON expression that fails the statement on purpose when evaluated (see
+    present_or_fail); made from `expression`, so PostgreSQL cannot fold it while planning."""
+    return f"to_json(('{FALLBACK_MARK}' || coalesce(({expression})::text, ''))::int)"

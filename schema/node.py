@@ -19,6 +19,11 @@ def register_node(type_name: str, model: type[Base], convert: Callable[[Any], No
     _REGISTRY[type_name] = (model, convert)
 
 
+def node_types() -> list[str]:
+    """The names of every type `node(id:)` can return."""
+    return sorted(_REGISTRY)
+
+
 def node_source(global_id: str) -> tuple[type[Base], Callable[[Any], Node], int] | None:
     try:
         type_name, pk = parse_id(global_id)
