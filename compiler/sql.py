@@ -17,6 +17,7 @@ from compiler.scope import ENTITIES_MARK, USER_MARK, render, stand_in
 from domain.actors import Actor
 from domain.scope import visible_rows
 
+MAX_SUBQUERIES = 1000
 # In the message of a statement that fails on purpose (see present_or_fail): not a fault.
 FALLBACK_MARK = "compiled-read-fallback"
 
@@ -47,7 +48,11 @@ class Statement:
     _aliases: int = 0
 
     def alias(self) -> str:
+        """A new table alias; one per subquery, so their number bounds the statement's size
+        (fragments spread in several places can multiply a small document)."""
         self._aliases += 1
+        if self._aliases > MAX_SUBQUERIES:
+            raise Unsupported("the statement would be too large")
         return f"t{self._aliases}"
 
     def param(self, key: Hashable, getter: Getter, pg_type: str) -> str:

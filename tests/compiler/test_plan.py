@@ -3,6 +3,9 @@ is bounded by count and by the size of the statements it keeps."""
 
 from __future__ import annotations
 
+import pytest
+
+import compiler.sql
 from compiler.plan import Planner
 from config import Settings
 from domain.actors import Actor
@@ -72,3 +75,14 @@ def test_me_binds_only_what_it_selects(settings: Settings) -> None:
         request = planner.plan(f"{{ me {{ {fields} }} }}", None, {}, ACCOUNTANT)
         assert request is not None
         assert len(request.parameters) == len(fields.replace("__typename", "").split())
+
+
+def test_a_statement_past_max_subqueries_is_left_to_strawberry(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The number of subqueries bounds a statement's size and the work of planning it (the
+    validation limits count aliases through fragments, so this is the backstop)."""
+    document = _query("lines { category { code } project { code tasks { code } } }")
+    assert Planner(schema._schema, settings).plan(document, "R", {"first": 5}, ACCOUNTANT)
+    monkeypatch.setattr(compiler.sql, "MAX_SUBQUERIES", 4)
+    assert Planner(schema._schema, settings).plan(document, "R", {"first": 5}, ACCOUNTANT) is None
