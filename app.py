@@ -32,6 +32,7 @@ from config import Settings, get_settings
 from db.events import EventListener
 from db.migrate import current_revision, head_revision
 from db.session import make_autocommit_session_factory, make_engine, make_session_factory
+from db.urls import engine_url
 from http_protocol import GraphQLHttp
 from jobs.app import open_jobs
 from jobs.worker import in_process_worker
@@ -172,11 +173,6 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
-def plain_url(engine: AsyncEngine) -> str:
-    """The engine's database as a libpq URL (what asyncpg and psycopg take)."""
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def job_runner(settings: Settings, engine: AsyncEngine) -> AbstractAsyncContextManager[Any]:
     """Mutations defer jobs, so the job runner opens with the API (on the API's database);
     with `settings.run_worker` it also works the queues in this process."""
@@ -213,7 +209,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        listener = EventListener(plain_url(engine))
+        listener = EventListener(engine_url(engine))
         async with asyncio.timeout(30):
             await listener.start()
         app.state.events = listener

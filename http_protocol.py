@@ -60,19 +60,31 @@ class PersistedQueryStore:
             self._documents.popitem(last=False)
 
 
-async def read_body(receive: Receive) -> bytes:
-    chunks = []
+MAX_BODY_BYTES = 1024 * 1024  # a GraphQL request is a document and its variables
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(receive: Receive, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The whole request body; BodyTooLarge past `limit` bytes, before holding more."""
+    chunks, size = [], 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
 
 
-async def _json_response(send: Send, payload: dict[str, Any]) -> None:
+async def _json_response(send: Send, payload: dict[str, Any], status: int = 200) -> None:
     body = json.dumps(payload).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -90,7 +102,13 @@ class GraphQLHttp:
         if scope["method"] == "GET":
             await self._get(scope, receive, send)
             return
-        body = await read_body(receive)
+        try:
+            body = await read_body(receive)
+        except BodyTooLarge:
+            message = f"The request body is over {MAX_BODY_BYTES} bytes."
+            errors = [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]
+            await _json_response(send, {"errors": errors}, status=413)
+            return
         try:
             body, request = self._resolved(body)
         except PersistedQueryError as error:

@@ -112,10 +112,6 @@ class ActualsPage(Page):
     to_date: dt.date | None = None
     pending_import: bool | None = None
 
-    @property
-    def shape(self) -> Any:
-        return (super().shape, self.pending_import)
-
 
 def _callers(actor: Actor) -> Any:
     return in_callers_entities(models.Actual.legal_entity_id, actor)

@@ -68,7 +68,12 @@ class CompiledReads:
             return
         body = await read_body(receive)
         started = time.perf_counter()
-        request = self._planned(scope, body)
+        try:
+            request = self._planned(scope, body)
+        except Exception:  # a fault of this path: strawberry still answers the request
+            READ_FALLBACKS.labels(reason="failed").inc()
+            log.warning("compiled_read_failed", exc_info=True, stage="planning")
+            request = None
         if request is None:
             READ_FALLBACKS.labels(reason="unplanned").inc()
         else:
@@ -106,8 +111,11 @@ class CompiledReads:
             return None
         if not isinstance(variables, dict):
             return None
-        headers = dict(scope.get("headers") or [])
-        authorization = headers.get(b"authorization")
+        # The first one, as strawberry's view reads it (Starlette's Headers.get).
+        authorization = next(
+            (value for name, value in scope.get("headers") or [] if name == b"authorization"),
+            None,
+        )
         if authorization is None:
             return None
         try:

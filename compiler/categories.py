@@ -74,10 +74,6 @@ class ExpenseCategoriesPage(Page):
     legal_entity: str | None = None
     usable_in_expense: bool | None = None
 
-    @property
-    def shape(self) -> Any:
-        return (super().shape, self.usable_in_expense)
-
 
 def _callers(actor: Actor) -> Any:
     return in_callers_entities(models.ExpenseCategory.legal_entity_id, actor)

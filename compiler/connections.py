@@ -40,7 +40,10 @@ class Page:
     @property
     def shape(self) -> Hashable:
         values = (getattr(self, f.name) for f in fields(self) if f.name != "first")
-        return tuple(value if isinstance(value, bool) else value is not None for value in values)
+        # A flag's value changes the SQL; any other value only whether there is a condition.
+        return tuple(
+            value if value is None or isinstance(value, bool) else True for value in values
+        )
 
 
 def _pairs(

@@ -8,10 +8,10 @@ reference path would refuse, a mutation or subscription, anything not in the cat
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -49,7 +49,7 @@ import compiler.projects_users
 import compiler.rates
 import compiler.units  # noqa: F401  (each registers its types or roots)
 from compiler.roots import ROOTS
-from compiler.selection import Selection
+from compiler.selection import MAX_KEYS, Selection
 from compiler.sql import Binding, Getter, Statement, Unsupported
 from config import Settings
 from domain.actors import Actor
@@ -96,22 +96,16 @@ class Planner:
             aliases_rule(settings.max_aliases),
         ]
         self._plans: OrderedDict[Hashable, Plan] = OrderedDict()
-        max_tokens = settings.max_tokens
-
-        @lru_cache(maxsize=maxsize)
-        def checked(text: str) -> DocumentNode | None:
-            try:
-                document = parse(text, max_tokens=max_tokens)
-            except GraphQLError:
-                return None
-            return None if validate(self.schema, document, self.rules) else document
-
-        self._checked = checked
+        self.max_tokens = settings.max_tokens
+        # Checked documents by digest, without their text (whitespace and comments count for
+        # no token, so a document's text may be far larger than its tree).
+        self._documents: OrderedDict[bytes, DocumentNode | None] = OrderedDict()
 
     def plan(
         self, text: str, operation_name: str | None, variables: dict[str, Any], actor: Actor
     ) -> Request | None:
-        document = self._checked(text)
+        digest = hashlib.sha256(text.encode()).digest()
+        document = self._checked(digest, text)
         if document is None:
             return None
         operation = get_operation_ast(document, operation_name)
@@ -121,13 +115,31 @@ class Planner:
         if isinstance(coerced, list):
             return None
         try:
-            return self._request(text, document, operation, coerced, actor)
+            return self._request(digest, document, operation, coerced, actor)
         except (DomainError, GraphQLError, Unsupported):
             return None
 
+    def _checked(self, digest: bytes, text: str) -> DocumentNode | None:
+        """The parsed document if it is valid under strawberry's rules and limits, else None."""
+        if digest in self._documents:
+            self._documents.move_to_end(digest)
+            return self._documents[digest]
+        try:
+            document: DocumentNode | None = parse(
+                text, no_location=True, max_tokens=self.max_tokens
+            )
+        except GraphQLError:
+            document = None
+        if document is not None and validate(self.schema, document, self.rules):
+            document = None
+        self._documents[digest] = document
+        while len(self._documents) > self.maxsize:
+            self._documents.popitem(last=False)
+        return document
+
     def _request(
         self,
-        text: str,
+        digest: bytes,
         document: DocumentNode,
         operation: OperationDefinitionNode,
         variables: Any,
@@ -149,7 +161,7 @@ class Planner:
             prepared[response_key] = root.prepare(arguments, actor)
         operation_name = operation.name.value if operation.name else None
         shapes = tuple((k, p.shape) for k, p in prepared.items())
-        key = (text, operation_name, actor.roles, shapes)
+        key = (digest, operation_name, actor.roles, shapes)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._build(selection, fields, prepared)
@@ -171,7 +183,7 @@ class Planner:
             ]
         except Unsupported:
             return _FALLBACK
-        if len(pairs) > 50:
+        if len(pairs) > MAX_KEYS:
             return _FALLBACK
         # As UTF-8 bytes (bytea): the driver hands them over as they arrive, undecoded.
         sql = f"SELECT convert_to(json_build_object({', '.join(pairs)})::text, 'UTF8')"

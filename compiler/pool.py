@@ -10,9 +10,10 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config import Settings
+from db.urls import engine_url
 
-MAX_PREPARED_BYTES = 512 * 1024
-PREPARED_STATEMENTS = 64  # per connection (each holds its plan in the backend); LRU
+MAX_PREPARED_BYTES = 256 * 1024
+PREPARED_STATEMENTS = 32  # per connection (each holds its plan in the backend); LRU
 
 
 async def _unchanged(connection: asyncpg.Connection) -> None:
@@ -25,7 +26,7 @@ class ReadPool:
     """Opened and closed with the app's lifespan; sized like the engine's pool."""
 
     def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
-        self._url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._url = engine_url(engine)
         self._size = settings.db_pool_size
         self._pool: asyncpg.Pool | None = None
 

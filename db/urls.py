@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config import Settings
 
@@ -20,6 +21,11 @@ def asyncpg_url(url: str) -> URL:
     """SQLAlchemy URL for the asyncpg driver (a socket directory travels as `?host=`)."""
     parsed = make_url(url)
     return parsed.set(drivername="postgresql+asyncpg")
+
+
+def engine_url(engine: AsyncEngine) -> str:
+    """An engine's database as a plain libpq URL (what asyncpg and psycopg take)."""
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def with_database(url: str, database: str) -> str:

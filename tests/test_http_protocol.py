@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from http_protocol import MAX_BODY_BYTES
 from tests.support.client import GraphQLClient
 from tests.support.counter import StatementCounter
 from tests.support.world import World
@@ -95,3 +96,18 @@ async def test_request_errors_are_400_without_data_in_graphql_response_json(
     )
     assert unauthenticated.status_code == 200  # an execution error keeps its `data`
     assert "data" in unauthenticated.json()
+
+
+async def test_a_body_over_the_limit_is_refused_before_it_is_read_whole(
+    client: GraphQLClient, world: World
+) -> None:
+    query = "{ me { userId } }" + " " * MAX_BODY_BYTES
+    response = await client.http.post(
+        "/graphql",
+        json={"query": query},
+        headers={"Authorization": f"Bearer {world.tokens['admin']}"},
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    small = await client.data("{ me { userId } }", token=world.tokens["admin"])
+    assert small["me"]["userId"] == str(world.users["admin"].id)

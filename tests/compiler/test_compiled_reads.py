@@ -207,3 +207,20 @@ async def test_m1_master_data_reads_the_same_on_both_paths(
     admin = setup.world.tokens["admin"]
     body, _ = await _both(client, reference, MASTER_DATA, cases[0], admin)
     assert body["data"]["project"]["tasks"], body
+
+
+async def test_m1_the_first_authorization_header_is_the_caller_on_both_paths(
+    client: GraphQLClient, reference: GraphQLClient, setup: Setup
+) -> None:
+    """A request with two tokens (a proxy that adds its own, say) is the first token's caller
+    whether its query is planned or not: never another caller's legal entities."""
+    employee, admin = setup.world.tokens["employee"], setup.world.tokens["admin"]
+    headers = [("Authorization", f"Bearer {employee}"), ("Authorization", f"Bearer {admin}")]
+    me = "{ me { userId roles legalEntities } }"
+    bodies = []
+    for app in (client, reference):
+        for query in (me, me.replace("roles", "roles @include(if: true)")):
+            response = await app.http.post("/graphql", json={"query": query}, headers=headers)
+            bodies.append(response.json())
+    employee_id = str(setup.world.users["employee"].id)
+    assert all(body["data"]["me"]["userId"] == employee_id for body in bodies), bodies

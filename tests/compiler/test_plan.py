@@ -3,6 +3,8 @@ is bounded by count and by the size of the statements it keeps."""
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 import compiler.sql
@@ -86,3 +88,20 @@ def test_a_statement_past_max_subqueries_is_left_to_strawberry(
     assert Planner(schema._schema, settings).plan(document, "R", {"first": 5}, ACCOUNTANT)
     monkeypatch.setattr(compiler.sql, "MAX_SUBQUERIES", 4)
     assert Planner(schema._schema, settings).plan(document, "R", {"first": 5}, ACCOUNTANT) is None
+
+
+def test_the_caches_keep_no_copy_of_a_documents_text(settings: Settings) -> None:
+    """Whitespace counts for no token: a valid document may be megabytes of text. The caches
+    keep its digest and tree, never the text (availability: bounded memory)."""
+    planner = Planner(schema._schema, settings)
+    padding = " " * (2 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        for n in range(5):
+            document = f"query Q{n} {{ me {{ userId }} }}{padding}"
+            assert planner.plan(document, None, {}, ACCOUNTANT) is not None
+            del document
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept < 2 * 1024 * 1024, kept  # less than one document's text
