@@ -32,9 +32,6 @@ ROOTS = (
     *("users", "accounts", "parameters", "numberSequences", "ledgerPeriods", "currencies"),
     *("exchangeRates", "exchangeRateOn", "projectCategories", "unitGroups", "priceLists"),
 )
-# Refused for a caller outside the legal entity they name (M1): a failing non-null root field
-# nulls `data` and cancels its siblings (see `arguments`), so these are only drawn alone.
-ALONE = frozenset({"accounts", "parameters", "numberSequences", "ledgerPeriods"})
 NODE_TYPES = (
     *("ExpenseReport", "ExpenseLine", "Journal", "JournalLine", "Project", "Task", "User"),
     *("LegalEntity", "ExpenseCategory", "Actual", "Voucher", "Account", "NumberSequence"),
@@ -103,7 +100,6 @@ class _Builder:
     def __init__(self, draw: st.DrawFn, schema: GraphQLSchema, pool: Pool) -> None:
         self.draw, self.schema, self.pool = draw, schema, pool
         self.aliases = 0
-        self.alone = False
         self.budget = 60  # fields in the document, so it stays far below the token limit
         self.variables: dict[str, Any] = {}
         self.definitions: list[str] = []
@@ -114,10 +110,10 @@ class _Builder:
     def chance(self, percent: int) -> bool:
         return self.draw(st.integers(0, 99)) >= 100 - percent  # the simplest draw, 0: no
 
-    def value(self, name: str, type_: GraphQLInputType, root: str, risky: bool) -> Any:
+    def value(self, name: str, type_: GraphQLInputType, root: str) -> Any:
         named = get_named_type(type_)
         bad = self.pool.bad.get(name)
-        if bad and risky and self.chance(4):
+        if bad and self.chance(4):
             return self.draw(st.sampled_from(bad))
         for key in (f"{root}.{name}", name):
             if key in self.pool.good:
@@ -126,7 +122,7 @@ class _Builder:
             return self.draw(st.sampled_from(sorted(named.values)))
         if isinstance(named, GraphQLInputObjectType):
             keys = self.draw(st.sets(st.sampled_from(sorted(named.fields)), max_size=3))
-            return {k: self.value(k, named.fields[k].type, root, risky) for k in sorted(keys)}
+            return {k: self.value(k, named.fields[k].type, root) for k in sorted(keys)}
         assert named.name == "Boolean", f"no values for the argument {name}: {named}"
         return self.draw(st.booleans())
 
@@ -136,10 +132,9 @@ class _Builder:
             required = is_non_null_type(arg.type) and arg.default_value is Undefined
             if not required and self.chance(50):
                 continue
-            # A failing non-null root field nulls `data`, and graphql-core cancels its siblings
-            # mid-statement, which breaks the request's session: so it only fails alone.
-            risky = self.alone or not is_non_null_type(definition.type)
-            value = self.value(name, arg.type, field, risky)
+            # A refused value may sit next to other root fields: a failing non-null one nulls
+            # `data` and graphql-core cancels its siblings, which both paths must survive.
+            value = self.value(name, arg.type, field)
             if self.chance(40):
                 variable = f"v{len(self.variables) + 1}"
                 self.definitions.append(f"${variable}: {arg.type}")
@@ -245,9 +240,6 @@ class _Builder:
         query = self.object("Query")
         scope: Scope = {}
         roots = self.draw(st.lists(st.sampled_from(ROOTS), min_size=1, max_size=4))
-        if len(roots) > 1:
-            roots = [root for root in roots if root not in ALONE] or roots[:1]
-        self.alone = len(roots) == 1
         fields = " ".join(
             "__typename" if name == "__typename" else self.field(query, name, 0, scope)
             for name in roots
