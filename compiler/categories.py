@@ -9,7 +9,7 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.catalog import Children, Scalar, TableType, ToOne, register
-from compiler.connections import GlobalRows, Page, connection
+from compiler.connections import GlobalRows, Page, connection, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import enum_name, global_id
@@ -86,7 +86,7 @@ class ExpenseCategories:
         entity = arguments.get("legalEntity")
         return ExpenseCategoriesPage(
             **Page.paging(arguments),
-            legal_entity=entity.upper() if entity is not None else None,
+            legal_entity=upper(entity),
             usable_in_expense=arguments.get("usableInExpense"),
         )
 
@@ -120,9 +120,7 @@ class ProjectCategories:
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> ProjectCategoriesPage:
         entity = arguments.get("legalEntity")
-        return ProjectCategoriesPage(
-            **Page.paging(arguments), legal_entity=entity.upper() if entity is not None else None
-        )
+        return ProjectCategoriesPage(**Page.paging(arguments), legal_entity=upper(entity))
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         statement = selection.statement

@@ -18,6 +18,11 @@ from resolvers.pagination import check_first
 from schema.pages import after_key
 
 
+def upper(code: str | None) -> str | None:
+    """A code argument (legal entity, currency) as the resolvers compare it: upper-cased."""
+    return code.upper() if code is not None else None
+
+
 def plain(value: Any) -> Any:
     """An enum argument's stored value: graphql-core gives the member for a literal in the
     document and the value for a variable."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.connections import Page, connection, plain
+from compiler.connections import Page, connection, plain, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
 from db.models.expenses import ExpenseReport
@@ -43,7 +43,7 @@ class ExpenseReports:
             status=plain(given.get("status")),
             employee_id=_optional_id(given.get("employeeId"), "User", "employeeId"),
             project_id=_optional_id(given.get("projectId"), "Project", "projectId"),
-            legal_entity=entity.upper() if entity is not None else None,
+            legal_entity=upper(entity),
             from_date=given.get("fromDate"),
             to_date=given.get("toDate"),
             awaiting_my_approval=bool(given.get("awaitingMyApproval")),

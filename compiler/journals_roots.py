@@ -8,7 +8,7 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.connections import Page, connection, plain
+from compiler.connections import Page, connection, plain, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
 from db.models.journals import Journal
@@ -34,7 +34,7 @@ class Journals:
         entity = arguments.get("legalEntity")
         return JournalsPage(
             **Page.paging(arguments),
-            legal_entity=entity.upper() if entity is not None else None,
+            legal_entity=upper(entity),
             status=plain(arguments.get("status")),
             period_start=arguments.get("periodStart"),
             number=arguments.get("number"),

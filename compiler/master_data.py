@@ -9,7 +9,7 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.catalog import Scalar, TableType, register
-from compiler.connections import Page, connection
+from compiler.connections import Page, connection, upper
 from compiler.roots import NoArguments, Prepared, register_root
 from compiler.selection import Selection
 from compiler.sql import sorted_texts
@@ -74,7 +74,7 @@ class LegalEntities:
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> EntitiesPage:
         code = arguments.get("code")
-        return EntitiesPage(**Page.paging(arguments), code=code.upper() if code else code)
+        return EntitiesPage(**Page.paging(arguments), code=upper(code))
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         statement = selection.statement

@@ -10,7 +10,7 @@ from graphql import FieldNode
 
 import compiler.projects  # noqa: F401  (registers Project, which gets priceLists below)
 from compiler.catalog import TYPES, Builder, Children, Custom, Scalar, TableType, ToOne, register
-from compiler.connections import Page, connection, plain
+from compiler.connections import Page, connection, plain, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import decimal, enum_name, global_id, where
@@ -91,7 +91,7 @@ class PriceLists:
         entity = arguments.get("legalEntity")
         return PriceListsPage(
             **Page.paging(arguments),
-            legal_entity=entity.upper() if entity is not None else None,
+            legal_entity=upper(entity),
             context=plain(arguments.get("context")),
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.catalog import Children, Scalar, TableType, ToOne, register
-from compiler.connections import Page, connection, plain
+from compiler.connections import Page, connection, plain, upper
 from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
 from compiler.sql import enum_name
@@ -62,7 +62,7 @@ class Projects:
         manager = arguments.get("managerId")
         return ProjectsPage(
             **Page.paging(arguments),
-            legal_entity=entity.upper() if entity is not None else None,
+            legal_entity=upper(entity),
             billing_type=plain(billing) if billing else None,
             manager_id=decode_id(manager, "User", "managerId") if manager else None,
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.connections import Page, connection
+from compiler.connections import Page, connection, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import where
@@ -32,7 +32,7 @@ class Users:
         entity = arguments.get("legalEntity")
         return UsersPage(
             **Page.paging(arguments),
-            legal_entity=entity.upper() if entity is not None else None,
+            legal_entity=upper(entity),
             role=arguments.get("role"),
         )
 

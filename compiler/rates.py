@@ -10,7 +10,7 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.catalog import Scalar, TableType, register
-from compiler.connections import Page, connection
+from compiler.connections import Page, connection, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import decimal, present_or_fail
@@ -37,10 +37,6 @@ class RatesPage(Page):
     to_currency: str | None = None
 
 
-def _upper(value: str | None) -> str | None:
-    return value.upper() if value is not None else None
-
-
 class ExchangeRates:
     """`exchangeRates`: global rows, for any signed-in caller, as
     `resolvers.rates.exchange_rates` filters them (codes upper-cased)."""
@@ -48,8 +44,8 @@ class ExchangeRates:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> RatesPage:
         return RatesPage(
             **Page.paging(arguments),
-            from_currency=_upper(arguments.get("fromCurrency")),
-            to_currency=_upper(arguments.get("toCurrency")),
+            from_currency=upper(arguments.get("fromCurrency")),
+            to_currency=upper(arguments.get("toCurrency")),
         )
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
