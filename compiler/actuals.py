@@ -8,14 +8,23 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
+from compiler.catalog import (
+    Builder,
+    Children,
+    Custom,
+    Scalar,
+    TableType,
+    ToOne,
+    object_by_id,
+    register,
+)
 from compiler.connections import Page, connection, plain
 from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import datetime, decimal, enum_name, where
 from db.models import actuals as models
 from db.models.categories import TransactionClass
-from db.models.expenses import ExpenseLine, ExpenseReport, ProjectExpense
+from db.models.expenses import ExpenseLine, ProjectExpense
 from domain.actors import Actor
 from domain.scope import in_callers_entities
 from schema.relay import decode_id
@@ -34,24 +43,15 @@ def _source_line_id(builder: Builder, alias: str) -> str:
     return _visible_row(builder, ProjectExpense, "expense_line_id", f"{alias}.project_expense_id")
 
 
-def _object_by_id(
-    builder: Builder, type_name: str, model: Any, pk: str, nodes: list[FieldNode]
-) -> str:
-    alias = builder.statement.alias()
-    conditions = [f"{alias}.id = {pk}", *builder.statement.visible(model, alias)]
-    body = builder.object(type_name, alias, nodes)
-    return f"(SELECT {body} FROM {model.__table__.name} {alias} WHERE {where(conditions)})"
-
-
 def _expense_line(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
     """The expense line the actual came from, through its project expense (E5)."""
     line_id = _source_line_id(builder, alias)
-    return _object_by_id(builder, "ExpenseLine", ExpenseLine, line_id, nodes)
+    return object_by_id(builder, "ExpenseLine", line_id, nodes)
 
 
 def _expense_report(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
     report_id = _visible_row(builder, ExpenseLine, "report_id", _source_line_id(builder, alias))
-    return _object_by_id(builder, "ExpenseReport", ExpenseReport, report_id, nodes)
+    return object_by_id(builder, "ExpenseReport", report_id, nodes)
 
 
 def actuals_of_line(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:

@@ -37,6 +37,16 @@ class Scalar:
         return self.template.format(t=alias)
 
 
+def object_by_id(builder: Builder, type_name: str, pk: str, nodes: list[FieldNode]) -> str:
+    """The object of the `type_name` row whose id is the SQL expression `pk`, if the caller
+    may see it; else null."""
+    table = TYPES[type_name]
+    alias = builder.statement.alias()
+    conditions = [f"{alias}.id = {pk}", *builder.statement.visible(table.model, alias)]
+    body = builder.object(type_name, alias, nodes)
+    return f"(SELECT {body} FROM {table.table} {alias} WHERE {where(conditions)})"
+
+
 @dataclass(frozen=True)
 class ToOne:
     """The `target` row whose id is `{t}.<fk>`, if the caller may see it; else null."""
@@ -45,12 +55,7 @@ class ToOne:
     fk: str
 
     def sql(self, builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
-        table = TYPES[self.target]
-        inner = builder.statement.alias()
-        conditions = [f"{inner}.id = {alias}.{self.fk}"]
-        conditions += builder.statement.visible(table.model, inner)
-        body = builder.object(self.target, inner, nodes)
-        return f"(SELECT {body} FROM {table.table} {inner} WHERE {where(conditions)})"
+        return object_by_id(builder, self.target, f"{alias}.{self.fk}", nodes)
 
 
 @dataclass(frozen=True)

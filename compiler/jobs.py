@@ -8,11 +8,20 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.catalog import TYPES, Builder, Children, Custom, Scalar, TableType, register
+from compiler.catalog import (
+    TYPES,
+    Builder,
+    Children,
+    Custom,
+    Scalar,
+    TableType,
+    object_by_id,
+    register,
+)
 from compiler.connections import Page, connection, plain
 from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
-from compiler.sql import Unsupported, datetime, enum_name, refusal, where
+from compiler.sql import Unsupported, datetime, enum_name, refusal
 from db.models import jobs as models
 from domain.actors import Actor
 from domain.jobs import visible_runs
@@ -41,11 +50,7 @@ def _entity(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
         raise Unsupported("a Node type without SQL")
     branches = [f"WHEN {alias}.entity_id IS NULL THEN NULL"]
     for type_name in sorted(node_types()):
-        table = TYPES[type_name]
-        row = builder.statement.alias()
-        conditions = [f"{row}.id = {alias}.entity_id", *builder.statement.visible(table.model, row)]
-        body = builder.object(type_name, row, nodes)
-        found = f"(SELECT {body} FROM {table.table} {row} WHERE {where(conditions)})"
+        found = object_by_id(builder, type_name, f"{alias}.entity_id", nodes)
         branches.append(f"WHEN {alias}.entity_type = '{_snake(type_name)}' THEN {found}")
     branches.append(f"WHEN coalesce({alias}.entity_type, '') ~ '{_SNAKE}' THEN NULL")
     return f"(CASE {' '.join(branches)} ELSE {refusal(f'{alias}.entity_type')} END)"

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 
 from graphql import FieldNode, GraphQLObjectType
 
-from compiler.catalog import TYPES
+from compiler.catalog import TYPES, object_by_id
 from compiler.selection import Selection
-from compiler.sql import Unsupported, where
+from compiler.sql import Unsupported
 from domain.actors import Actor
 from schema.relay import decode_id, parse_id
 
@@ -41,12 +41,8 @@ class ById:
 
 def row_by_id(selection: Selection, key: str, nodes: list[FieldNode], args: ById) -> str:
     """The object of one row by primary key, null when missing or not the caller's."""
-    table = TYPES[args.type_name]
-    alias = selection.statement.alias()
     pk = selection.statement.argument(key, "pk", "bigint")
-    conditions = [f"{alias}.id = {pk}", *selection.statement.visible(table.model, alias)]
-    body = selection.object(args.type_name, alias, nodes)
-    return f"(SELECT {body} FROM {table.table} {alias} WHERE {where(conditions)})"
+    return object_by_id(selection, args.type_name, pk, nodes)
 
 
 class Node:
