@@ -46,7 +46,7 @@ def _string_list(claims: dict[str, Any], name: str) -> frozenset[str]:
 
 # Verified tokens by (key, token), with their expiry: every request carries its token, and
 # the signature check and claim parsing were a tenth of a compiled read's CPU. Bounded LRU.
-_VERIFIED: OrderedDict[tuple[str, str], tuple[Actor, float]] = OrderedDict()
+_VERIFIED: OrderedDict[tuple[str, str], tuple[Actor, int]] = OrderedDict()
 VERIFIED_TOKENS = 10_000
 
 
@@ -64,7 +64,7 @@ def verify_token(settings: Settings, token: str) -> Actor:
     return actor
 
 
-def _verified(settings: Settings, token: str) -> tuple[Actor, float]:
+def _verified(settings: Settings, token: str) -> tuple[Actor, int]:
     try:
         claims = jwt.decode(
             token,
@@ -84,7 +84,7 @@ def _verified(settings: Settings, token: str) -> tuple[Actor, float]:
         roles=_string_list(claims, "roles"),
         legal_entities=_string_list(claims, "legal_entities"),
     )
-    return actor, float(claims["exp"])
+    return actor, int(claims["exp"])
 
 
 def actor_from_header(settings: Settings, authorization: str | None) -> Actor | None:
