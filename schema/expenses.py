@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import strawberry
 
 from domain import expenses as domain
 from domain import expenses_approval as approval
 from domain import expenses_posting as posting
-from domain.errors import DomainError, DomainErrors
 from resolvers import expenses as resolvers
 from resolvers.context import Info
-from resolvers.mutations import Outcome
 from schema.expenses_inputs import (
     CreateExpenseReportInput,
     ExpenseLineInput,
@@ -28,21 +26,11 @@ from schema.expenses_inputs import (
     PostExpenseReportPayload,
 )
 from schema.expenses_types import ExpenseReport
+from schema.mutations import decoded
 from schema.pages import after_key, to_connection
 from schema.relay import Connection, decode_id
 
 T = TypeVar("T")
-
-
-async def _decoded(convert: Callable[[], T], call: Callable[[T], Awaitable[Outcome[Any]]]) -> Any:
-    """Bad ids in the input are typed errors of the payload, like any domain failure."""
-    try:
-        value = convert()
-    except DomainError as error:
-        return Outcome(errors=[error])
-    except DomainErrors as errors:
-        return Outcome(errors=errors.errors)
-    return await call(value)
 
 
 def _now() -> dt.datetime:
@@ -105,7 +93,7 @@ class ExpensesMutation:
     async def add_expense_line(
         self, info: Info, report_id: strawberry.ID, input: ExpenseLineInput
     ) -> ExpenseLinePayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             lambda: (decode_id(report_id, "ExpenseReport", "reportId"), input.to_domain()),
             lambda args: resolvers.add_expense_line(info.context, *args),
         )
@@ -115,7 +103,7 @@ class ExpensesMutation:
     async def update_expense_line(
         self, info: Info, id: strawberry.ID, input: ExpenseLineInput
     ) -> ExpenseLinePayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             lambda: domain.LineChange(decode_id(id, "ExpenseLine"), input.to_domain()),
             lambda change: resolvers.update_expense_line(info.context, change),
         )
@@ -123,7 +111,7 @@ class ExpensesMutation:
 
     @strawberry.mutation(description="Delete a line of your Draft report; returns the report.")
     async def delete_expense_line(self, info: Info, id: strawberry.ID) -> ExpenseReportPayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             lambda: decode_id(id, "ExpenseLine"),
             lambda line_id: resolvers.delete_expense_line(info.context, line_id),
         )
@@ -131,7 +119,7 @@ class ExpensesMutation:
 
     @strawberry.mutation(description="Draft -> Submitted (the report's employee).")
     async def submit_expense_report(self, info: Info, id: strawberry.ID) -> ExpenseReportPayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             _report_id(id),
             lambda pk: resolvers.submit_expense_report(info.context, pk, _now()),
         )
@@ -144,7 +132,7 @@ class ExpensesMutation:
     async def approve_expense_lines(
         self, info: Info, report_id: strawberry.ID, line_ids: list[strawberry.ID]
     ) -> ExpenseReportPayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             lambda: approval.LineApprovalRequest(
                 decode_id(report_id, "ExpenseReport", "reportId"),
                 [decode_id(gid, "ExpenseLine", "lineIds") for gid in line_ids],
@@ -155,7 +143,7 @@ class ExpensesMutation:
 
     @strawberry.mutation(description="Approve every pending line of the report that is yours.")
     async def approve_expense_report(self, info: Info, id: strawberry.ID) -> ExpenseReportPayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             lambda: approval.LineApprovalRequest(decode_id(id, "ExpenseReport")),
             lambda data: resolvers.approve_expense_lines(info.context, data),
         )
@@ -165,7 +153,7 @@ class ExpensesMutation:
     async def reject_expense_report(
         self, info: Info, id: strawberry.ID, reason: str
     ) -> ExpenseReportPayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             lambda: approval.ReportDecision(decode_id(id, "ExpenseReport"), reason),
             lambda data: resolvers.reject_expense_report(info.context, data),
         )
@@ -175,7 +163,7 @@ class ExpensesMutation:
     async def return_expense_report(
         self, info: Info, id: strawberry.ID, reason: str | None = None
     ) -> ExpenseReportPayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             lambda: approval.ReportDecision(decode_id(id, "ExpenseReport"), reason),
             lambda data: resolvers.return_expense_report(info.context, data),
         )
@@ -186,7 +174,7 @@ class ExpensesMutation:
         "approval job that makes the actuals (E5)."
     )
     async def post_expense_report(self, info: Info, id: strawberry.ID) -> PostExpenseReportPayload:
-        outcome = await _decoded(
+        outcome = await decoded(
             lambda: _posting(decode_id(id, "ExpenseReport")),
             lambda data: resolvers.post_expense_report(info.context, data),
         )

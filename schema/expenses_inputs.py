@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 
@@ -15,6 +14,7 @@ from resolvers.mutations import Outcome
 from schema.errors import UserError
 from schema.expenses_types import ExpenseLine, ExpenseReport, ExpenseReportStatus
 from schema.jobs import JobRun
+from schema.mutations import errors_of
 from schema.relay import decode_id
 
 
@@ -103,7 +103,7 @@ class ExpenseReportPayload:
     @classmethod
     def of(cls, outcome: Outcome[models.ExpenseReport]) -> ExpenseReportPayload:
         report = ExpenseReport.from_row(outcome.value) if outcome.value else None
-        return cls(expense_report=report, errors=_errors(outcome))
+        return cls(expense_report=report, errors=errors_of(outcome))
 
 
 @strawberry.type
@@ -114,7 +114,7 @@ class ExpenseLinePayload:
     @classmethod
     def of(cls, outcome: Outcome[models.ExpenseLine]) -> ExpenseLinePayload:
         line = ExpenseLine.from_row(outcome.value) if outcome.value else None
-        return cls(expense_line=line, errors=_errors(outcome))
+        return cls(expense_line=line, errors=errors_of(outcome))
 
 
 @strawberry.type
@@ -131,9 +131,5 @@ class PostExpenseReportPayload:
         return cls(
             expense_report=ExpenseReport.from_row(posted.report) if posted else None,
             automatic_approval_run=JobRun.from_row(posted.approval_run) if posted else None,
-            errors=_errors(outcome),
+            errors=errors_of(outcome),
         )
-
-
-def _errors(outcome: Outcome[Any]) -> list[UserError]:
-    return [UserError.from_domain(error) for error in outcome.errors]

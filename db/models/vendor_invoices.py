@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
@@ -43,6 +44,8 @@ class Vendor(Base):
     legal_entity_id: Mapped[int] = legal_entity_column()
     code: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(Text)
+    # The currency the vendor invoices in; a new invoice's default.
+    currency_code: Mapped[str | None] = mapped_column(ForeignKey("currency.code"))
     __table_args__ = (entity_key("vendor"), UniqueConstraint("legal_entity_id", "code"))
 
 
@@ -72,6 +75,10 @@ class SubcontractLine(Base):
         ForeignKey("transaction_category.id")
     )
     description: Mapped[str] = mapped_column(Text, default="")
+    # What was ordered: only lines for expense categories exist (transaction class Expense).
+    quantity: Mapped[Amount | None]
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    unit_price: Mapped[Rate | None]
     __table_args__ = (
         entity_key("subcontract_line"),
         UniqueConstraint("subcontract_id", "line_number"),
@@ -94,6 +101,12 @@ class VendorInvoice(Base):
     subtotal: Mapped[Amount] = mapped_column(default=Decimal(0))
     sales_tax: Mapped[Amount] = mapped_column(default=Decimal(0))
     total: Mapped[Amount] = mapped_column(default=Decimal(0))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # The state a held invoice returns to when released (V1).
+    status_before_hold: Mapped[str | None] = mapped_column(String(20))
+    accounting_date: Mapped[dt.date | None] = mapped_column(Date)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    canceled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = created_at_column()
     __table_args__ = (
         entity_key("vendor_invoice"),
@@ -110,14 +123,21 @@ class VendorInvoiceLine(Base):
     legal_entity_id: Mapped[int] = legal_entity_column()
     invoice_id: Mapped[int] = mapped_column(BigInteger, index=True)
     line_number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text, default="")
     subcontract_line_id: Mapped[int | None] = mapped_column(BigInteger)
     project_id: Mapped[int] = mapped_column(BigInteger, index=True)
     task_id: Mapped[int | None] = mapped_column(BigInteger)
     transaction_category_id: Mapped[int] = mapped_column(ForeignKey("transaction_category.id"))
     date: Mapped[dt.date] = mapped_column(Date)
     quantity: Mapped[Amount | None]
+    unit_group_id: Mapped[int | None] = mapped_column(ForeignKey("unit_group.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     unit_price: Mapped[Rate | None]
+    # Where the default unit price came from (V4): the purchase price list and the unit its
+    # price is kept in (converted when it is not the line's unit); the warning when none.
+    price_list_id: Mapped[int | None] = mapped_column(BigInteger)
+    price_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    price_warning: Mapped[str | None] = mapped_column(Text)
     subtotal: Mapped[Amount]
     sales_tax: Mapped[Amount] = mapped_column(default=Decimal(0))
     total: Mapped[Amount]
@@ -131,8 +151,26 @@ class VendorInvoiceLine(Base):
         same_entity_fk("invoice_id", "vendor_invoice", ondelete="CASCADE"),
         same_entity_fk("subcontract_line_id", "subcontract_line"),
         same_entity_fk("project_id", "project"),
+        same_entity_fk("price_list_id", "price_list"),
         ForeignKeyConstraint(["project_id", "task_id"], ["task.project_id", "task.id"]),
         CheckConstraint(check_in("verification_status", VerificationStatus), name="verification"),
         CheckConstraint("sales_tax >= 0", name="tax_non_negative"),
         CheckConstraint("total = subtotal + sales_tax", name="total_sum"),
+    )
+
+
+class VendorInvoiceLineMatch(Base):
+    """A cost actual already recorded on the project that a line's invoice pays for: confirm
+    reverses it (A1), so the cost is not counted twice. An actual is matched at most once."""
+
+    __tablename__ = "vendor_invoice_line_match"
+    id: Mapped[int] = pk_column()
+    legal_entity_id: Mapped[int] = legal_entity_column()
+    invoice_line_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    actual_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[dt.datetime] = created_at_column()
+    __table_args__ = (
+        entity_key("vendor_invoice_line_match"),
+        same_entity_fk("invoice_line_id", "vendor_invoice_line", ondelete="CASCADE"),
+        same_entity_fk("actual_id", "actual"),
     )

@@ -1,0 +1,234 @@
+"""GraphQL types of vendor invoices and their lines for expense categories (V1-V9).
+
+Every nested field loads through `info.context.loaders` (one statement per level), and the
+compiled read path (`compiler/vendor_invoices.py`) answers the same fields in one statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+from db.models import actuals as actual_models
+from db.models import categories as category_models
+from db.models import ledger as ledger_models
+from db.models import master_data as master_models
+from db.models import prices as price_models
+from db.models import vendor_invoices as models
+from domain.vendor_invoices_warnings import line_warnings
+from resolvers.context import Info
+from schema.actuals import Actual
+from schema.categories_types import TransactionCategory
+from schema.ledger_vouchers import Voucher
+from schema.master_data import LegalEntity
+from schema.node import register_node, related
+from schema.prices_types import PriceList
+from schema.projects_types import Project, Task
+from schema.relay import Node
+from schema.units import Unit, UnitGroup
+from schema.vendor_invoices_parties import Subcontract, SubcontractLine, Vendor
+
+VendorInvoiceStatus = strawberry.enum(
+    models.InvoiceStatus,
+    name="VendorInvoiceStatus",
+    description="Draft -> In review -> Confirmed; On hold stops either of the first two until "
+    "released; Canceled only from Confirmed (V1).",
+)
+VerificationStatus = strawberry.enum(
+    models.VerificationStatus,
+    name="VerificationStatus",
+    description="A project manager's check of an invoice line against the project (V6).",
+)
+
+
+@strawberry.type(description="A vendor's charge for services on a project (V2-V6).")
+class VendorInvoiceLine(Node):
+    line_number: int
+    name: str = strawberry.field(description="Short name that identifies the line.")
+    description: str
+    date: dt.date = strawberry.field(
+        description="Transaction date: the cost actual is recorded on this date."
+    )
+    quantity: Decimal | None
+    unit_price: Decimal | None = strawberry.field(
+        description="Defaults from the purchase price list valid on the date (V4)."
+    )
+    subtotal: Decimal = strawberry.field(
+        description="Quantity x unit price when both are set; else as entered (V5)."
+    )
+    sales_tax: Decimal
+    total: Decimal = strawberry.field(description="Subtotal + sales tax.")
+    verification_status: VerificationStatus  # type: ignore[valid-type]
+    price_warning: str | None = strawberry.field(
+        description="Why no unit price could be defaulted (M4); null otherwise."
+    )
+    row: strawberry.Private[models.VendorInvoiceLine]
+
+    @classmethod
+    def from_row(cls, row: models.VendorInvoiceLine) -> VendorInvoiceLine:
+        return cls(
+            pk=row.id,
+            line_number=row.line_number,
+            name=row.name,
+            description=row.description,
+            date=row.date,
+            quantity=row.quantity,
+            unit_price=row.unit_price,
+            subtotal=row.subtotal,
+            sales_tax=row.sales_tax,
+            total=row.total,
+            verification_status=models.VerificationStatus(row.verification_status),
+            price_warning=row.price_warning,
+            row=row,
+        )
+
+    @strawberry.field(description="What a reader must know about the line (V7, M4).")
+    def warnings(self) -> list[str]:
+        return line_warnings(self.row)
+
+    @strawberry.field(description="True when the list's price is kept in another unit (M3).")
+    def price_converted(self) -> bool:
+        return self.row.price_unit_id is not None and self.row.price_unit_id != self.row.unit_id
+
+    @strawberry.field(description="The invoice the line belongs to.")
+    async def invoice(self, info: Info) -> VendorInvoice | None:
+        return await related(
+            info, models.VendorInvoice, self.row.invoice_id, VendorInvoice.from_row
+        )
+
+    @strawberry.field(description="The ordered line it invoices; the source of its defaults.")
+    async def subcontract_line(self, info: Info) -> SubcontractLine | None:
+        return await related(
+            info, models.SubcontractLine, self.row.subcontract_line_id, SubcontractLine.from_row
+        )
+
+    @strawberry.field
+    async def project(self, info: Info) -> Project | None:
+        return await related(info, master_models.Project, self.row.project_id, Project.from_row)
+
+    @strawberry.field
+    async def task(self, info: Info) -> Task | None:
+        return await related(info, master_models.Task, self.row.task_id, Task.from_row)
+
+    @strawberry.field
+    async def transaction_category(self, info: Info) -> TransactionCategory | None:
+        return await related(
+            info,
+            category_models.TransactionCategory,
+            self.row.transaction_category_id,
+            TransactionCategory.from_row,
+        )
+
+    @strawberry.field(description="Defaults from the transaction category (V4).")
+    async def unit_group(self, info: Info) -> UnitGroup | None:
+        return await related(
+            info, master_models.UnitGroup, self.row.unit_group_id, UnitGroup.from_row
+        )
+
+    @strawberry.field(description="Defaults to the unit group's base unit (V4).")
+    async def unit(self, info: Info) -> Unit | None:
+        return await related(info, master_models.Unit, self.row.unit_id, Unit.from_row)
+
+    @strawberry.field(description="The purchase price list the unit price defaulted from.")
+    async def price_list(self, info: Info) -> PriceList | None:
+        return await related(
+            info, price_models.PriceList, self.row.price_list_id, PriceList.from_row
+        )
+
+    @strawberry.field(description="The unit the price list keeps the price in.")
+    async def price_unit(self, info: Info) -> Unit | None:
+        return await related(info, master_models.Unit, self.row.price_unit_id, Unit.from_row)
+
+    async def _matched(self, info: Info) -> list[actual_models.Actual]:
+        matches = info.context.loaders.children(models.VendorInvoiceLineMatch, "invoice_line_id")
+        loader = info.context.loaders.by_id(actual_models.Actual)
+        rows = [await loader.load(match.actual_id) for match in await matches.load(self.pk)]
+        return [row for row in rows if row is not None]
+
+    @strawberry.field(
+        description="Costs already recorded on the project that this line pays for; "
+        "confirming the invoice reverses them (A1)."
+    )
+    async def matched_actuals(self, info: Info) -> list[Actual]:
+        return [Actual.from_row(row) for row in await self._matched(info)]
+
+    @strawberry.field(description="The sum of the matched actuals, to compare with subtotal.")
+    async def matched_amount(self, info: Info) -> Decimal:
+        return sum((row.amount for row in await self._matched(info)), Decimal(0))
+
+    @strawberry.field(description="The actuals confirming made from the line, and reversals.")
+    async def actuals(self, info: Info) -> list[Actual]:
+        loader = info.context.loaders.children(actual_models.Actual, "vendor_invoice_line_id")
+        return [Actual.from_row(row) for row in await loader.load(self.pk)]
+
+
+@strawberry.type(description="A vendor's invoice with lines for expense categories (V1).")
+class VendorInvoice(Node):
+    number: str = strawberry.field(description="The vendor's number: unique per vendor (V9).")
+    invoice_date: dt.date
+    currency_code: str
+    description: str
+    status: VendorInvoiceStatus  # type: ignore[valid-type]
+    subtotal: Decimal = strawberry.field(description="Sum of the lines' subtotals (V5).")
+    sales_tax: Decimal = strawberry.field(description="Sum of the lines' sales tax.")
+    total: Decimal = strawberry.field(description="Sum of the lines' totals.")
+    accounting_date: dt.date | None = strawberry.field(description="Set when confirmed.")
+    confirmed_at: dt.datetime | None
+    canceled_at: dt.datetime | None
+    created_at: dt.datetime
+    row: strawberry.Private[models.VendorInvoice]
+
+    @classmethod
+    def from_row(cls, row: models.VendorInvoice) -> VendorInvoice:
+        return cls(
+            pk=row.id,
+            number=row.number,
+            invoice_date=row.invoice_date,
+            currency_code=row.currency_code,
+            description=row.description,
+            status=models.InvoiceStatus(row.status),
+            subtotal=row.subtotal,
+            sales_tax=row.sales_tax,
+            total=row.total,
+            accounting_date=row.accounting_date,
+            confirmed_at=row.confirmed_at,
+            canceled_at=row.canceled_at,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def legal_entity(self, info: Info) -> LegalEntity | None:
+        return await related(
+            info, master_models.LegalEntity, self.row.legal_entity_id, LegalEntity.from_row
+        )
+
+    @strawberry.field
+    async def vendor(self, info: Info) -> Vendor | None:
+        return await related(info, models.Vendor, self.row.vendor_id, Vendor.from_row)
+
+    @strawberry.field(description="Every line references this subcontract, or none (V2).")
+    async def subcontract(self, info: Info) -> Subcontract | None:
+        return await related(
+            info, models.Subcontract, self.row.subcontract_id, Subcontract.from_row
+        )
+
+    @strawberry.field(description="In line number order.")
+    async def lines(self, info: Info) -> list[VendorInvoiceLine]:
+        loader = info.context.loaders.children(
+            models.VendorInvoiceLine, "invoice_id", "line_number"
+        )
+        return [VendorInvoiceLine.from_row(row) for row in await loader.load(self.pk)]
+
+    @strawberry.field(
+        description="The confirmation voucher (V7), then its reversal once canceled (V8)."
+    )
+    async def vouchers(self, info: Info) -> list[Voucher]:
+        loader = info.context.loaders.children(ledger_models.Voucher, "vendor_invoice_id")
+        return [Voucher.from_row(row) for row in await loader.load(self.pk)]
+
+
+register_node("VendorInvoice", models.VendorInvoice, VendorInvoice.from_row)
+register_node("VendorInvoiceLine", models.VendorInvoiceLine, VendorInvoiceLine.from_row)
