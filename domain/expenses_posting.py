@@ -35,7 +35,8 @@ class Posting:
     now: dt.datetime
 
 
-def _account(params: LegalEntityParameters, role: str) -> int:
+def posting_account(params: LegalEntityParameters, role: str) -> int:
+    """The account of a parameter role (M7); vendor invoices post with it too (V7)."""
     account_id: int | None = getattr(params, f"{role}_account_id")
     if account_id is None:
         raise DomainError(
@@ -51,7 +52,7 @@ def _debit_account(
     """E4: a project line debits the integration account; one without project the category's
     default account."""
     if line.project_id is not None:
-        return _account(params, "expense_integration")
+        return posting_account(params, "expense_integration")
     if category.default_account_id is None:
         raise DomainError(
             ErrorCode.MISSING_ACCOUNT,
@@ -98,7 +99,8 @@ async def _lines_to_post(
     return result
 
 
-def _voucher_line(voucher: Voucher, entry: Entry) -> VoucherLine:
+def voucher_line(voucher: Voucher, entry: Entry) -> VoucherLine:
+    """The row of an entry of `voucher_entries`, for every document that posts with them."""
     return VoucherLine(
         legal_entity_id=voucher.legal_entity_id,
         voucher_id=voucher.id,
@@ -137,9 +139,11 @@ async def post_expense_report(session: AsyncSession, actor: Actor, data: Posting
     currency = await session.get_one(Currency, entity.currency_code)
     params = await session.get_one(LegalEntityParameters, entity.id)
     accounts = PostingAccounts(
-        input_tax=_account(params, "input_tax"),
-        employee_payable=_account(params, "employee_payable"),
-        round_off=_account(params, "round_off"),
+        input_tax=posting_account(params, "input_tax"),
+        payable=posting_account(params, "employee_payable"),
+        round_off=posting_account(params, "round_off"),
+        cost_label="expense",
+        payable_label="employee payable",
     )
     if params.voucher_sequence_id is None:
         raise DomainError(ErrorCode.INVALID, "The legal entity has no voucher number sequence.")
@@ -157,7 +161,7 @@ async def post_expense_report(session: AsyncSession, actor: Actor, data: Posting
     )
     session.add(voucher)
     await session.flush()
-    session.add_all(_voucher_line(voucher, entry) for entry in entries)
+    session.add_all(voucher_line(voucher, entry) for entry in entries)
     session.add_all(_project_expense(line, cat) for line, cat in lines if line.project_id)
     report.status = ReportStatus.POSTED.value
     report.posted_at = data.now

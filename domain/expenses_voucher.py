@@ -1,9 +1,11 @@
-"""E4 and L1 as arithmetic: the voucher lines of an expense report, in accounting currency.
+"""E4, V7 and L1 as arithmetic: the voucher lines of an expense report or a vendor invoice, in
+accounting currency.
 
 Pure functions, so the money rules are tested without a database. Each amount is converted
-and rounded once (half-up, M6 rate of the line's date); the expense debit of a line is the
-converted cost (net + non-recoverable tax) exactly as its cost actual will be converted by the
-journal, so the integration account clears (L5).
+and rounded once (half-up, M6 rate of the line's date); the cost debit of a line is the
+converted cost (an expense line's net + non-recoverable tax, an invoice line's subtotal)
+exactly as its cost actual will be converted by the journal, so the integration account
+clears (L5).
 """
 
 from __future__ import annotations
@@ -15,26 +17,31 @@ from domain.errors import DomainError, ErrorCode
 from domain.expenses_lines import round_money
 from domain.validation import MAX_AMOUNT
 
-MAX_RESIDUAL = Decimal("0.01")  # L1: per expense line
+MAX_RESIDUAL = Decimal("0.01")  # L1: per document line
 
 
 @dataclass(frozen=True)
 class PostingAccounts:
+    """The accounts shared by every line of one document, and the words that describe its
+    cost debit and its payable credit on the voucher lines."""
+
     input_tax: int
-    employee_payable: int
+    payable: int  # the employee payable (E4) or the vendor payable (V7)
     round_off: int
+    cost_label: str  # "expense" (E4), "procurement" (V7)
+    payable_label: str  # "employee payable" (E4), "vendor payable" (V7)
 
 
 @dataclass(frozen=True)
 class LineToPost:
-    """One expense line in its own currency; `debit_account_id` is the expense integration
-    account for a project line, else the category's default account (E4)."""
+    """One document line in its own currency; `debit_account_id` is the integration account
+    of a project line (expense or procurement), else the category's default account (E4)."""
 
     line_number: int
     debit_account_id: int
     currency_code: str
     rate: Decimal
-    cost: Decimal  # net + non-recoverable tax
+    cost: Decimal  # net + non-recoverable tax (E4), the subtotal (V7)
     recoverable_tax: Decimal
     label: str
 
@@ -89,9 +96,9 @@ def _line_entries(
             f"{line.label}: the conversion residual {residual} exceeds {MAX_RESIDUAL}.",
         )
     parts = [
-        (line.debit_account_id, cost, line.cost, "expense"),
+        (line.debit_account_id, cost, line.cost, accounts.cost_label),
         (accounts.input_tax, tax, line.recoverable_tax, "input tax"),
-        (accounts.employee_payable, -total, line.total, "employee payable"),
+        (accounts.payable, -total, line.total, accounts.payable_label),
     ]
     entries = [
         _entry(account, signed, source, line, what)

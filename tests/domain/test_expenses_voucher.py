@@ -9,7 +9,13 @@ import pytest
 from domain.errors import DomainError, ErrorCode
 from domain.expenses_voucher import Entry, LineToPost, PostingAccounts, voucher_entries
 
-ACCOUNTS = PostingAccounts(input_tax=2, employee_payable=3, round_off=4)
+ACCOUNTS = PostingAccounts(
+    input_tax=2,
+    payable=3,
+    round_off=4,
+    cost_label="expense",
+    payable_label="employee payable",
+)
 
 
 def _line(cost: str, tax: str, rate: str, number: int = 1) -> LineToPost:
