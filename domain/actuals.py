@@ -88,29 +88,30 @@ async def _locked_actual(session: AsyncSession, actor: Actor, actual_id: int) ->
     return actual
 
 
-def _refuse_unreversible(actual: Actual) -> None:
+def require_reversible(actual: Actual, field: list[str] | None = None) -> None:
+    """A1: only an adjustable original is reversed; a reversal never is."""
+    where = field or ["id"]
     if actual.reverses_actual_id is not None:
         raise DomainError(
-            ErrorCode.INVALID_STATE, "A reversal is unadjustable; it is not reversed.", ["id"]
+            ErrorCode.INVALID_STATE, "A reversal is unadjustable; it is not reversed.", where
         )
     if actual.adjustment_status == AdjustmentStatus.ADJUSTED:
         raise DomainError(
-            ErrorCode.ALREADY_REVERSED, f"Actual {actual.id} is reversed already.", ["id"]
+            ErrorCode.ALREADY_REVERSED, f"Actual {actual.id} is reversed already.", where
         )
     if actual.adjustment_status != AdjustmentStatus.ADJUSTABLE:
         raise DomainError(
             ErrorCode.INVALID_STATE,
             f"Actual {actual.id} is {actual.adjustment_status}, not adjustable.",
-            ["id"],
+            where,
         )
 
 
-async def reverse_actual(session: AsyncSession, actor: Actor, actual_id: int) -> Actual:
-    """Accountant: the reversal of an adjustable actual (returned), the original Adjusted."""
-    actor.require_role(Role.ACCOUNTANT)
-    # Locked, so a concurrent reversal waits and then finds the original Adjusted.
-    original = await _locked_actual(session, actor, actual_id)
-    _refuse_unreversible(original)
+async def reverse(session: AsyncSession, actor: Actor, original: Actual) -> Actual:
+    """The one way an actual is reversed (A1), for whoever may: the reversal (returned) and
+    the original Adjusted, audited as the actor's. The caller has locked `original` FOR
+    UPDATE, so a concurrent reversal waits and then finds it Adjusted."""
+    require_reversible(original)
     reversal = Actual(
         **{column: getattr(original, column) for column in COPIED},
         quantity=-original.quantity,
@@ -134,3 +135,9 @@ async def reverse_actual(session: AsyncSession, actor: Actor, actual_id: int) ->
     )
     await session.flush()
     return reversal
+
+
+async def reverse_actual(session: AsyncSession, actor: Actor, actual_id: int) -> Actual:
+    """Accountant: the reversal of an adjustable actual (returned), the original Adjusted."""
+    actor.require_role(Role.ACCOUNTANT)
+    return await reverse(session, actor, await _locked_actual(session, actor, actual_id))
