@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,13 +15,11 @@ from db.models.master_data import Currency, Project, Task
 from domain.categories import expense_category_for_entity
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.master_data import get_currency
-from domain.validation import MAX_AMOUNT, check_date, check_decimal
+from domain.validation import MAX_AMOUNT, Collector, check_date, check_decimal
 
 QUANTITY_PLACES = 4  # expense_line.quantity is NUMERIC(19,4)
 PRICE_PLACES = 6  # expense_line.unit_price is NUMERIC(19,6)
 TEXT_LIMIT = 1000
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -150,32 +146,11 @@ def _text(value: str, field: str) -> str:
     return stripped
 
 
-class _Collector:
-    """Runs the independent checks and keeps every failure, so one reply lists them all."""
-
-    def __init__(self) -> None:
-        self.errors: list[DomainError] = []
-
-    def run(self, check: Callable[[], T]) -> T | None:
-        try:
-            return check()
-        except DomainError as error:
-            self.errors.append(error)
-            return None
-
-    async def run_async(self, check: Awaitable[T]) -> T | None:
-        try:
-            return await check
-        except DomainError as error:
-            self.errors.append(error)
-            return None
-
-
 async def check_line(
     session: AsyncSession, report: ExpenseReport, data: ExpenseLineData
 ) -> CheckedLine:
     """Every field checked against the report's legal entity; all failures together."""
-    found = _Collector()
+    found = Collector()
     entity = report.legal_entity_id
     date = found.run(lambda: check_date(data.date, ["date"]))
     category = await found.run_async(

@@ -29,6 +29,7 @@ class PriceResult:
     # Where the price came from, for the caller's records; None when there is no price.
     price_list_id: int | None = None
     currency_code: str | None = None
+    unit_id: int | None = None  # the unit the list keeps the price in (None: every unit)
 
 
 def round_price(value: Decimal) -> Decimal:
@@ -107,7 +108,9 @@ async def price_for(
         reason = f"price list '{price_list.name}' prices at cost but the cost is unknown"
         return await _no_price(session, project_id, transaction_category_id, date, reason)
     price = _unit_price(line, cost_unit_amount, units.get(line.unit_id), units.get(unit_id))
-    return PriceResult(round_price(price), None, price_list.id, price_list.currency_code)
+    return PriceResult(
+        round_price(price), None, price_list.id, price_list.currency_code, line.unit_id
+    )
 
 
 def _unit_price(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from domain.errors import DomainError, ErrorCode
 
@@ -12,6 +14,8 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,29}$")
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2999, 12, 31)
 MAX_AMOUNT = Decimal("999999999999999")  # NUMERIC(19,4) holds 15 integer digits
+
+T = TypeVar("T")
 
 
 def require_text(value: str, field: list[str], max_length: int = 200) -> str:
@@ -72,3 +76,24 @@ def check_date(value: dt.date, field: list[str]) -> dt.date:
             ErrorCode.OUT_OF_RANGE, f"{field[-1]} must be between {MIN_DATE} and {MAX_DATE}.", field
         )
     return value
+
+
+class Collector:
+    """Runs the independent checks and keeps every failure, so one reply lists them all."""
+
+    def __init__(self) -> None:
+        self.errors: list[DomainError] = []
+
+    def run(self, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except DomainError as error:
+            self.errors.append(error)
+            return None
+
+    async def run_async(self, check: Awaitable[T]) -> T | None:
+        try:
+            return await check
+        except DomainError as error:
+            self.errors.append(error)
+            return None

@@ -1,0 +1,76 @@
+"""Mutations that record a vendor invoice and its lines (V1-V6). The workflow (verification,
+matching, review, confirm, cancel) is in schema/vendor_invoices_workflow.py, the queries in
+schema/vendor_invoices_queries.py."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import vendor_invoices as resolvers
+from resolvers.context import Info
+from schema.mutations import decoded
+from schema.relay import decode_id
+from schema.vendor_invoices_inputs import (
+    AddVendorInvoiceLineInput,
+    CreateVendorInvoiceInput,
+    DeleteVendorInvoiceLineInput,
+    UpdateVendorInvoiceInput,
+    UpdateVendorInvoiceLineInput,
+)
+from schema.vendor_invoices_payloads import VendorInvoiceLinePayload, VendorInvoicePayload
+
+
+@strawberry.type
+class VendorInvoicesMutation:
+    @strawberry.mutation(description="Accountant: record a vendor's invoice, Draft (V1, V9).")
+    async def create_vendor_invoice(
+        self, info: Info, input: CreateVendorInvoiceInput
+    ) -> VendorInvoicePayload:
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_vendor_invoice(info.context, data)
+        )
+        return VendorInvoicePayload.of(outcome)
+
+    @strawberry.mutation(description="Accountant: change a Draft or In review invoice (V1).")
+    async def update_vendor_invoice(
+        self, info: Info, input: UpdateVendorInvoiceInput
+    ) -> VendorInvoicePayload:
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_vendor_invoice(info.context, data)
+        )
+        return VendorInvoicePayload.of(outcome)
+
+    @strawberry.mutation(
+        description="Accountant: add a line, defaulted and priced (V2-V5); the invoice's "
+        "totals follow."
+    )
+    async def add_vendor_invoice_line(
+        self, info: Info, input: AddVendorInvoiceLineInput
+    ) -> VendorInvoiceLinePayload:
+        outcome = await decoded(
+            lambda: (decode_id(input.invoice_id, "VendorInvoice", "invoiceId"), input.line_data()),
+            lambda args: resolvers.add_vendor_invoice_line(info.context, *args),
+        )
+        return VendorInvoiceLinePayload.of(outcome)
+
+    @strawberry.mutation(description="Accountant: replace a line not yet verified (V6).")
+    async def update_vendor_invoice_line(
+        self, info: Info, input: UpdateVendorInvoiceLineInput
+    ) -> VendorInvoiceLinePayload:
+        outcome = await decoded(
+            input.to_domain,
+            lambda change: resolvers.update_vendor_invoice_line(info.context, change),
+        )
+        return VendorInvoiceLinePayload.of(outcome)
+
+    @strawberry.mutation(
+        description="Accountant: delete a line not yet verified (V6); returns the invoice."
+    )
+    async def delete_vendor_invoice_line(
+        self, info: Info, input: DeleteVendorInvoiceLineInput
+    ) -> VendorInvoicePayload:
+        outcome = await decoded(
+            lambda: decode_id(input.id, "VendorInvoiceLine"),
+            lambda line_id: resolvers.delete_vendor_invoice_line(info.context, line_id),
+        )
+        return VendorInvoicePayload.of(outcome)

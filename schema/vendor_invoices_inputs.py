@@ -1,0 +1,143 @@
+"""Inputs of the mutations that record a vendor invoice and its lines (V1-V6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+from domain import vendor_invoices_header as header
+from domain import vendor_invoices_lines as lines
+from schema.relay import decode_id
+
+
+def _optional_id(gid: strawberry.ID | None, type_name: str, field: str) -> int | None:
+    return decode_id(gid, type_name, field) if gid is not None else None
+
+
+@strawberry.input(description="A new Draft invoice of a vendor of your legal entity.")
+class CreateVendorInvoiceInput:
+    legal_entity: str = strawberry.field(description="The legal entity's code, e.g. USPM.")
+    vendor_id: strawberry.ID = strawberry.field(description="A Vendor of that legal entity.")
+    number: str = strawberry.field(description="The vendor's invoice number (unique, V9).")
+    invoice_date: dt.date = strawberry.field(description="The date printed on the invoice.")
+    currency_code: str | None = strawberry.field(
+        default=None,
+        description="Defaults to the subcontract's currency, else the vendor's, else the "
+        "legal entity's; a subcontract's invoice is in its currency.",
+    )
+    subcontract_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The vendor's subcontract every line then references (V2)."
+    )
+    description: str = strawberry.field(default="", description="Free text.")
+
+    def to_domain(self) -> header.NewVendorInvoice:
+        return header.NewVendorInvoice(
+            legal_entity=self.legal_entity,
+            vendor_id=decode_id(self.vendor_id, "Vendor", "vendorId"),
+            number=self.number,
+            invoice_date=self.invoice_date,
+            currency_code=self.currency_code,
+            subcontract_id=_optional_id(self.subcontract_id, "Subcontract", "subcontractId"),
+            description=self.description,
+        )
+
+
+@strawberry.input(
+    description="Changes to a Draft or In review invoice; a null field stays as it is. "
+    "Vendor, subcontract and currency change only while the invoice has no lines (V1)."
+)
+class UpdateVendorInvoiceInput:
+    id: strawberry.ID = strawberry.field(description="The VendorInvoice.")
+    number: str | None = strawberry.field(default=None, description="Unique per vendor (V9).")
+    invoice_date: dt.date | None = strawberry.field(default=None, description="Invoice date.")
+    description: str | None = strawberry.field(default=None, description="Free text.")
+    vendor_id: strawberry.ID | None = strawberry.field(default=None, description="A Vendor.")
+    subcontract_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A Subcontract of the vendor."
+    )
+    currency_code: str | None = strawberry.field(default=None, description="ISO currency code.")
+
+    def to_domain(self) -> header.InvoiceChanges:
+        return header.InvoiceChanges(
+            id=decode_id(self.id, "VendorInvoice"),
+            number=self.number,
+            invoice_date=self.invoice_date,
+            description=self.description,
+            vendor_id=_optional_id(self.vendor_id, "Vendor", "vendorId"),
+            subcontract_id=_optional_id(self.subcontract_id, "Subcontract", "subcontractId"),
+            currency_code=self.currency_code,
+        )
+
+
+@strawberry.input(
+    description="A whole invoice line. Blank fields default: project, task and category from "
+    "the subcontract line (V2), unit from the category's unit group, unit price from the "
+    "purchase price list valid on the date (V4); subtotal = quantity x unit price (V5)."
+)
+class VendorInvoiceLineFields:
+    date: dt.date = strawberry.field(description="Transaction date of the cost actual.")
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Required, unless the subcontract line has one (V3)."
+    )
+    subcontract_line_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A line of the invoice's subcontract (V2)."
+    )
+    task_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A task of the project (optional)."
+    )
+    transaction_category_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Needs an expense category in the legal entity (V3)."
+    )
+    quantity: Decimal | None = strawberry.field(default=None, description="Invoiced quantity.")
+    unit_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Any unit of the category's unit group; default its base."
+    )
+    unit_price: Decimal | None = strawberry.field(
+        default=None, description="Blank: the purchase price list's, when there is one."
+    )
+    subtotal: Decimal | None = strawberry.field(
+        default=None, description="Entered only when quantity or unit price is blank (V5)."
+    )
+    sales_tax: Decimal = strawberry.field(default=Decimal(0), description="Sales tax amount.")
+    name: str = strawberry.field(default="", description="Short name of the line.")
+    description: str = strawberry.field(default="", description="What was invoiced.")
+
+    def line_data(self) -> lines.InvoiceLineData:
+        return lines.InvoiceLineData(
+            date=self.date,
+            project_id=_optional_id(self.project_id, "Project", "projectId"),
+            subcontract_line_id=_optional_id(
+                self.subcontract_line_id, "SubcontractLine", "subcontractLineId"
+            ),
+            task_id=_optional_id(self.task_id, "Task", "taskId"),
+            transaction_category_id=_optional_id(
+                self.transaction_category_id, "TransactionCategory", "transactionCategoryId"
+            ),
+            quantity=self.quantity,
+            unit_id=_optional_id(self.unit_id, "Unit", "unitId"),
+            unit_price=self.unit_price,
+            subtotal=self.subtotal,
+            sales_tax=self.sales_tax,
+            name=self.name,
+            description=self.description,
+        )
+
+
+@strawberry.input(description="A new line of a Draft or In review invoice.")
+class AddVendorInvoiceLineInput(VendorInvoiceLineFields):
+    invoice_id: strawberry.ID = strawberry.field(description="The VendorInvoice.")
+
+
+@strawberry.input(description="Replaces every field of a line whose verification is Not started.")
+class UpdateVendorInvoiceLineInput(VendorInvoiceLineFields):
+    id: strawberry.ID = strawberry.field(description="The VendorInvoiceLine.")
+
+    def to_domain(self) -> lines.InvoiceLineChange:
+        return lines.InvoiceLineChange(decode_id(self.id, "VendorInvoiceLine"), self.line_data())
+
+
+@strawberry.input(description="A line whose verification is Not started.")
+class DeleteVendorInvoiceLineInput:
+    id: strawberry.ID = strawberry.field(description="The VendorInvoiceLine.")
