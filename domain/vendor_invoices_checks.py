@@ -135,8 +135,9 @@ async def _price(
     refs: dict[str, Any],
     units: Units,
 ) -> PriceDefault:
-    """V4: defaulted only when neither a unit price nor a subtotal is entered (V5)."""
-    if data.unit_price is not None or data.subtotal is not None:
+    """V4: the entered unit price, else the purchase price list's (a subtotal may still be
+    entered when the quantity is blank, V5)."""
+    if data.unit_price is not None:
         return PriceDefault(data.unit_price)
     query = PriceQuery(
         project_id=refs["project_id"],
