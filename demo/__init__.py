@@ -18,13 +18,14 @@ from demo.companies import (
     add_accounts,
     add_line_properties,
     add_periods,
-    add_vendor,
     create_companies,
     set_default_project_category,
 )
 from demo.people import ADMIN, DEMO_USERS, DemoToken, create_users, demo_tokens, link_users
 from demo.pricing import add_exchange_rates, add_price_lists
 from demo.projects import create_projects
+from demo.vendor_invoices import add_purchasing
+from domain.actors import Actor
 
 __all__ = ["DEMO_USERS", "DemoToken", "demo_tokens", "is_loaded", "load_demo"]
 
@@ -49,17 +50,18 @@ async def load_demo(session: AsyncSession, today: dt.date | None = None) -> bool
     await link_users(session, users, {code: c.entity for code, c in companies.items()})
     catalog = await create_catalog(session)
     projects = await create_projects(session, companies, users)
+    buyer = Actor(users[ADMIN.email].id, frozenset(ADMIN.roles), frozenset(companies))
     add_exchange_rates(session, today)
     for company in companies.values():
         await add_accounts(session, company)
         add_periods(session, company, today)
         add_line_properties(session, company)
-        add_vendor(session, company)
         project_categories = await add_company_categories(session, company, catalog)
         await set_default_project_category(
             session, company, project_categories[DEFAULT_PROJECT_CATEGORY].id
         )
         own = [p for p in projects.values() if p.legal_entity_id == company.entity.id]
         await add_price_lists(session, company, catalog, own, today)
+        await add_purchasing(session, company, catalog, own, buyer, today)
     await session.flush()
     return True

@@ -1,4 +1,4 @@
-"""Demo catalog: the time unit group, transaction categories with their five shared categories,
+"""Demo catalog: the unit groups, transaction categories with their five shared categories,
 and each legal entity's expense and project categories."""
 
 from __future__ import annotations
@@ -19,11 +19,17 @@ from db.models.categories import (
 from db.models.master_data import Unit, UnitGroup
 from demo.companies import DemoCompany
 
-# code -> (name, factor to the base unit hour), M3.
-TIME_UNITS = {
-    "HOUR": ("Hour", Decimal(1)),
-    "DAY": ("Day", Decimal(8)),
-    "WEEK": ("Week", Decimal(40)),
+# group code -> (name, {unit code -> (name, factor to the group's base unit, listed first)}), M3.
+# Work time counts 8-hour days; calendar time (rentals) counts every day of the week.
+UNIT_GROUPS = {
+    "TIME": (
+        "Time",
+        {"HOUR": ("Hour", Decimal(1)), "DAY": ("Day", Decimal(8)), "WEEK": ("Week", Decimal(40))},
+    ),
+    "CALENDAR": (
+        "Calendar time",
+        {"CAL-DAY": ("Calendar day", Decimal(1)), "CAL-WEEK": ("Calendar week", Decimal(7))},
+    ),
 }
 
 
@@ -32,15 +38,16 @@ class CategorySpec:
     code: str
     name: str
     expense_type: str | None  # set: its Expense-class shared category is usable in expenses
-    timed: bool = False  # measured in the time unit group
+    unit_group: str | None = None  # a code of UNIT_GROUPS
 
 
 CATEGORIES = (
-    CategorySpec("CONSULTING", "Consulting", None, timed=True),
+    CategorySpec("CONSULTING", "Consulting", None, "TIME"),
     CategorySpec("TRAVEL", "Travel", "Travel"),
     CategorySpec("HOTEL", "Hotel", "Hotel"),
     CategorySpec("MEALS", "Meals", "Meals"),
-    CategorySpec("SUBCONTRACT", "Subcontracted work", "Subcontract", timed=True),
+    CategorySpec("SUBCONTRACT", "Subcontracted work", "Subcontract", "TIME"),
+    CategorySpec("RENTAL", "Equipment rental", "Rental", "CALENDAR"),
 )
 DEFAULT_PROJECT_CATEGORY = "CONSULTING"
 
@@ -52,17 +59,21 @@ class Catalog:
     expense_shared: dict[str, SharedCategory]  # category code -> its Expense-class shared row
 
 
-async def create_time_units(session: AsyncSession) -> dict[str, Unit]:
-    group = UnitGroup(code="TIME", name="Time")
-    session.add(group)
-    await session.flush()
-    units = {
-        code: Unit(unit_group_id=group.id, code=code, name=name, factor=factor)
-        for code, (name, factor) in TIME_UNITS.items()
-    }
-    session.add_all(units.values())
-    await session.flush()
-    group.base_unit_id = units["HOUR"].id
+async def create_units(session: AsyncSession) -> dict[str, Unit]:
+    """Every unit of UNIT_GROUPS by code; the first unit of a group is its base unit."""
+    units: dict[str, Unit] = {}
+    for group_code, (group_name, members) in UNIT_GROUPS.items():
+        group = UnitGroup(code=group_code, name=group_name)
+        session.add(group)
+        await session.flush()
+        rows = {
+            code: Unit(unit_group_id=group.id, code=code, name=name, factor=factor)
+            for code, (name, factor) in members.items()
+        }
+        session.add_all(rows.values())
+        await session.flush()
+        group.base_unit_id = next(iter(rows.values())).id
+        units |= rows
     await session.flush()
     return units
 
@@ -89,13 +100,14 @@ async def _shared_categories(
 
 
 async def create_catalog(session: AsyncSession) -> Catalog:
-    units = await create_time_units(session)
-    time_group = units["HOUR"].unit_group_id
+    units = await create_units(session)
+    groups = {
+        code: units[next(iter(members))].unit_group_id for code, (_, members) in UNIT_GROUPS.items()
+    }
     catalog = Catalog(units, {}, {})
     for spec in CATEGORIES:
-        category = TransactionCategory(
-            code=spec.code, name=spec.name, unit_group_id=time_group if spec.timed else None
-        )
+        group_id = groups[spec.unit_group] if spec.unit_group else None
+        category = TransactionCategory(code=spec.code, name=spec.name, unit_group_id=group_id)
         session.add(category)
         await session.flush()
         expense = (await _shared_categories(session, category))[TransactionClass.EXPENSE.value]

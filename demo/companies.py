@@ -16,7 +16,6 @@ from db.models.parameters import (
     LineProperty,
     LinePropertyMapping,
 )
-from db.models.vendor_invoices import Vendor
 from domain import master_data
 from domain.actors import Actor
 
@@ -43,6 +42,7 @@ EXPENSE_ACCOUNTS = {
     "HOTEL": ("610200", "Accommodation"),
     "MEALS": ("610300", "Meals and entertainment"),
     "SUBCONTRACT": ("610400", "Subcontracted services"),
+    "RENTAL": ("610500", "Equipment rental"),
 }
 
 LINE_PROPERTIES = {
@@ -114,16 +114,6 @@ def add_line_properties(session: AsyncSession, company: DemoCompany) -> None:
                 line_property=line_property.value,
             )
         )
-
-
-def add_vendor(session: AsyncSession, company: DemoCompany) -> None:
-    """One subcontractor, so vendor invoices can be tried straight away."""
-    code = company.entity.code
-    session.add(
-        Vendor(
-            legal_entity_id=company.entity.id, code=f"{code}-V001", name=f"{code} Subcontracting"
-        )
-    )
 
 
 async def set_default_project_category(

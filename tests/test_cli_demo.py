@@ -156,3 +156,49 @@ def test_print_schema_prints_only_the_schema(demo_url: str) -> None:
     result = run_cli(demo_url, "print-schema")
     assert result.returncode == 0, result.stderr
     assert result.stdout == schema.as_str() + "\n"
+
+
+DEMO_INVOICE = """{ vendorInvoices(filter: {legalEntity: "USPM"}) { nodes {
+  number status subtotal salesTax total vendor { code } subcontract { number }
+  lines { date unit { code } unitPrice subtotal priceConverted priceUnit { code }
+          priceList { name } task { code } warnings } } } }"""
+
+
+async def test_the_demo_draft_vendor_invoice_shows_both_price_periods_converted(
+    settings: Settings, demo_engine: AsyncEngine
+) -> None:
+    """V4, M3: this month's list prices per week, last month's per day; each line is priced
+    by the list valid on its own date and converted to its unit."""
+    async with AsyncSession(demo_engine) as session:
+        tokens = {t.email: t.token for t in await demo_tokens(session, settings)}
+    async with GraphQLClient.for_app(create_app(settings, engine=demo_engine)) as client:
+        data = await client.data(DEMO_INVOICE, token=tokens["accountant@demo.example.com"])
+    (invoice,) = data["vendorInvoices"]["nodes"]
+    assert (invoice["number"], invoice["status"]) == ("USPM-RENT-0001", "DRAFT")
+    assert (invoice["vendor"], invoice["subcontract"]) == (
+        {"code": "USPM-V001"},
+        {"number": "USPM-SC-001"},
+    )
+    assert (invoice["subtotal"], invoice["salesTax"], invoice["total"]) == (
+        "2710.0000",
+        "271.0000",
+        "2981.0000",
+    )
+    crane, office = invoice["lines"]
+    assert (crane["unit"], crane["priceUnit"], crane["unitPrice"], crane["subtotal"]) == (
+        {"code": "CAL-DAY"},
+        {"code": "CAL-WEEK"},
+        "110.000000",
+        "1100.0000",
+    )
+    assert (office["unit"], office["priceUnit"], office["unitPrice"], office["subtotal"]) == (
+        {"code": "CAL-WEEK"},
+        {"code": "CAL-DAY"},
+        "805.000000",
+        "1610.0000",
+    )
+    assert crane["priceConverted"] and office["priceConverted"]
+    assert crane["priceList"]["name"] != office["priceList"]["name"]
+    # V7: the office line has no task but a subcontract line: it is still billable.
+    assert crane["task"] == {"code": "2"} and office["task"] is None
+    assert crane["warnings"] == office["warnings"] == []

@@ -3,6 +3,7 @@ cent; every refusal a typed error with nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -254,7 +255,7 @@ async def test_m4_no_purchase_price_on_the_date_is_a_warning_not_a_zero(
     client: GraphQLClient, setup: InvoiceSetup, session: AsyncSession
 ) -> None:
     invoice_id = await create_invoice(client, setup)
-    before_lists = LAST_MONTH_DAY.replace(day=1) - __import__("datetime").timedelta(days=1)
+    before_lists = LAST_MONTH_DAY.replace(day=1) - dt.timedelta(days=1)
     payload = await refused(client, setup, invoice_id, session, date=before_lists.isoformat())
     assert error_codes(payload) == ["REQUIRED"]
     entered = await add_line(
