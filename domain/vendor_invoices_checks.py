@@ -106,12 +106,16 @@ async def _references(
         )
     )
     project = (
-        await found.run_async(project_of(session, invoice, project_id)) if project_id else None
+        await found.run_async(project_of(session, invoice.legal_entity_id, project_id))
+        if project_id
+        else None
     )
     if project is not None and task_id is not None:
         task_id = await found.run_async(task_of(session, project, task_id))
     category = (
-        await found.run_async(category_of(session, invoice, category_id)) if category_id else None
+        await found.run_async(category_of(session, invoice.legal_entity_id, category_id))
+        if category_id
+        else None
     )
     units = await found.run_async(units_of(session, category, data.unit_id)) if category else None
     references = {

@@ -66,11 +66,9 @@ def defaulted(given: int | None, ordered: int | None, what: str, field: str) -> 
     return given if given is not None else ordered
 
 
-async def project_of(session: AsyncSession, invoice: VendorInvoice, project_id: int) -> Project:
+async def project_of(session: AsyncSession, legal_entity_id: int, project_id: int) -> Project:
     project = await session.scalar(
-        select(Project).where(
-            Project.id == project_id, Project.legal_entity_id == invoice.legal_entity_id
-        )
+        select(Project).where(Project.id == project_id, Project.legal_entity_id == legal_entity_id)
     )
     if project is None:
         raise DomainError(ErrorCode.NOT_FOUND, "The project does not exist.", ["projectId"])
@@ -92,7 +90,7 @@ async def task_of(session: AsyncSession, project: Project, task_id: int) -> int:
 
 
 async def category_of(
-    session: AsyncSession, invoice: VendorInvoice, category_id: int
+    session: AsyncSession, legal_entity_id: int, category_id: int
 ) -> TransactionCategory:
     """V3: a transaction category that has an expense category in the invoice's entity."""
     field = ["transactionCategoryId"]
@@ -102,12 +100,12 @@ async def category_of(
     expense = await session.scalar(
         select(ExpenseCategory.id).where(
             ExpenseCategory.transaction_category_id == category.id,
-            ExpenseCategory.legal_entity_id == invoice.legal_entity_id,
+            ExpenseCategory.legal_entity_id == legal_entity_id,
         )
     )
     if expense is None:
         entity = await session.scalar(
-            select(LegalEntity.code).where(LegalEntity.id == invoice.legal_entity_id)
+            select(LegalEntity.code).where(LegalEntity.id == legal_entity_id)
         )
         raise DomainError(
             ErrorCode.NOT_USABLE_IN_EXPENSE,

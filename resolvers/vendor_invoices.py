@@ -1,11 +1,12 @@
-"""Resolvers of the vendor invoice mutations that record an invoice and its lines (V1-V6):
+"""Resolvers of the mutations that record vendors, subcontracts, invoices and lines (V1-V6):
 one transaction each (`run_mutation`), domain errors returned as payload errors."""
 
 from __future__ import annotations
 
-from db.models.vendor_invoices import VendorInvoice, VendorInvoiceLine
+from db.models.vendor_invoices import Subcontract, Vendor, VendorInvoice, VendorInvoiceLine
 from domain import vendor_invoices_header as header
 from domain import vendor_invoices_lines as lines
+from domain import vendor_invoices_parties as parties
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
 
@@ -46,4 +47,18 @@ async def update_vendor_invoice_line(
 async def delete_vendor_invoice_line(context: Context, line_id: int) -> Outcome[VendorInvoice]:
     return await run_mutation(
         context, lambda session, actor: lines.delete_vendor_invoice_line(session, actor, line_id)
+    )
+
+
+async def create_vendor(context: Context, data: parties.NewVendor) -> Outcome[Vendor]:
+    return await run_mutation(
+        context, lambda session, actor: parties.create_vendor(session, actor, data)
+    )
+
+
+async def create_subcontract(
+    context: Context, data: parties.NewSubcontract
+) -> Outcome[Subcontract]:
+    return await run_mutation(
+        context, lambda session, actor: parties.create_subcontract(session, actor, data)
     )

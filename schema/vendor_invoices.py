@@ -1,6 +1,8 @@
-"""Mutations that record a vendor invoice and its lines (V1-V6). The workflow (verification,
-matching, review, confirm, cancel) is in schema/vendor_invoices_workflow.py, the queries in
-schema/vendor_invoices_queries.py."""
+"""Mutations that record vendors, subcontracts, a vendor invoice and its lines (V1-V6).
+
+The workflow (verification, matching, review, confirm, cancel) is in
+schema/vendor_invoices_workflow.py, the queries in schema/vendor_invoices_queries.py.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +19,35 @@ from schema.vendor_invoices_inputs import (
     UpdateVendorInvoiceInput,
     UpdateVendorInvoiceLineInput,
 )
+from schema.vendor_invoices_parties_inputs import (
+    CreateSubcontractInput,
+    CreateVendorInput,
+    SubcontractPayload,
+    VendorPayload,
+)
 from schema.vendor_invoices_payloads import VendorInvoiceLinePayload, VendorInvoicePayload
 
 
 @strawberry.type
 class VendorInvoicesMutation:
+    @strawberry.mutation(description="Accountant: record a vendor of your legal entity.")
+    async def create_vendor(self, info: Info, input: CreateVendorInput) -> VendorPayload:
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_vendor(info.context, data)
+        )
+        return VendorPayload.of(outcome)
+
+    @strawberry.mutation(
+        description="Accountant: record a subcontract of a vendor with its ordered lines (V2)."
+    )
+    async def create_subcontract(
+        self, info: Info, input: CreateSubcontractInput
+    ) -> SubcontractPayload:
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_subcontract(info.context, data)
+        )
+        return SubcontractPayload.of(outcome)
+
     @strawberry.mutation(description="Accountant: record a vendor's invoice, Draft (V1, V9).")
     async def create_vendor_invoice(
         self, info: Info, input: CreateVendorInvoiceInput
