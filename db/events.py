@@ -1,11 +1,11 @@
 """Status events (K3): one LISTEN connection per process, fanned out to in-process subscribers.
 
-PostgreSQL triggers (migration 0004) `pg_notify` on channel `projops_events` whenever a
-journal, a journal line or a job run is inserted or changes status. Every API instance holds
-one `EventListener`; each GraphQL subscription takes a `Subscription` (a bounded queue with a
-filter). Events are published at commit, so a subscriber never sees a rolled-back change.
-Events raised while the connection is down are lost: subscribers that must not miss a state
-re-read it after `EventListener.reconnects` grows.
+PostgreSQL triggers (migrations 0004 and 0007) `pg_notify` on channel `projops_events` whenever
+a journal, a journal line, a job run or a vendor invoice is inserted or changes status. Every
+API instance holds one `EventListener`; each GraphQL subscription takes a `Subscription` (a
+bounded queue with a filter). Events are published at commit, so a subscriber never sees a
+rolled-back change. Events raised while the connection is down are lost: subscribers that must
+not miss a state re-read it after `EventListener.reconnects` grows.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Event:
-    table: str  # "journal", "journal_line" or "job_run"
+    table: str  # "journal", "journal_line", "job_run" or "vendor_invoice"
     id: int
     status: str
     legal_entity_id: int | None

@@ -13,6 +13,7 @@ from domain.scope import in_callers_entities
 from resolvers.context import ApiError, Context
 
 JOURNAL_TABLES = frozenset({"journal", "journal_line"})
+VENDOR_INVOICE_TABLES = frozenset({"vendor_invoice"})
 
 
 async def _entity_ids(context: Context, legal_entity: str | None) -> frozenset[int]:
@@ -40,14 +41,28 @@ async def _stream(context: Context, accept: EventFilter) -> AsyncIterator[Event]
             yield event
 
 
-async def journal_events(context: Context, legal_entity: str | None) -> AsyncIterator[Event]:
-    """Journal and journal line status changes of the caller's legal entities."""
+async def _entity_events(
+    context: Context, legal_entity: str | None, tables: frozenset[str]
+) -> AsyncIterator[Event]:
+    """Status changes of rows of `tables` in the caller's legal entities (M1)."""
     entity_ids = await _entity_ids(context, legal_entity)
 
     def accept(event: Event) -> bool:
-        return event.table in JOURNAL_TABLES and event.legal_entity_id in entity_ids
+        return event.table in tables and event.legal_entity_id in entity_ids
 
     async for event in _stream(context, accept):
+        yield event
+
+
+async def journal_events(context: Context, legal_entity: str | None) -> AsyncIterator[Event]:
+    """Journal and journal line status changes of the caller's legal entities."""
+    async for event in _entity_events(context, legal_entity, JOURNAL_TABLES):
+        yield event
+
+
+async def vendor_invoice_events(context: Context, legal_entity: str | None) -> AsyncIterator[Event]:
+    """Vendor invoice status changes of the caller's legal entities (V1)."""
+    async for event in _entity_events(context, legal_entity, VENDOR_INVOICE_TABLES):
         yield event
 
 

@@ -34,6 +34,7 @@ from schema.projects import ProjectsMutation, ProjectsQuery
 from schema.rates import RatesMutation, RatesQuery
 from schema.root import RootQuery
 from schema.units import UnitsMutation, UnitsQuery
+from schema.vendor_invoices_workflow import VendorInvoiceWorkflowMutation
 
 
 @strawberry.type
@@ -70,6 +71,7 @@ class Mutation(
     UnitsMutation,
     PricesMutation,
     JobsMutation,
+    VendorInvoiceWorkflowMutation,
 ):
     pass
 
