@@ -6,6 +6,7 @@ Revises: 0006
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -80,7 +81,7 @@ def upgrade() -> None:
     op.create_foreign_key(
         op.f("fk_vendor_currency_code_currency"), "vendor", "currency", ["currency_code"], ["code"]
     )
-    invoice_columns = [
+    invoice_columns: list[sa.Column[Any]] = [
         sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column("status_before_hold", sa.String(20), nullable=True),
         sa.Column("accounting_date", sa.Date(), nullable=True),
@@ -89,7 +90,7 @@ def upgrade() -> None:
     ]
     for column in invoice_columns:
         op.add_column("vendor_invoice", column)
-    line_columns = [
+    line_columns: list[sa.Column[Any]] = [
         sa.Column("name", sa.Text(), server_default="", nullable=False),
         sa.Column("unit_group_id", sa.BigInteger(), nullable=True),
         sa.Column("price_list_id", sa.BigInteger(), nullable=True),
