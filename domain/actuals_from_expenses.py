@@ -21,12 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models.actuals import Actual, ActualSource, ActualType, AdjustmentStatus
 from db.models.categories import TransactionClass
 from db.models.expenses import ProjectExpense
-from db.models.master_data import BillingType, Currency, Project
-from db.models.prices import PriceContext
+from db.models.master_data import BillingType, Project
 from domain.errors import DomainError
-from domain.expenses_lines import round_money
-from domain.prices import applicable_price_list, price_for, round_price
-from domain.rates import rate_on
+from domain.prices import round_price
+from domain.prices_sales import SalesQuery, unbilled_sales
 
 # The predicate of the partial unique index, for ON CONFLICT to infer it.
 EXPENSE_INDEX_WHERE = text("reverses_actual_id IS NULL AND project_expense_id IS NOT NULL")
@@ -80,33 +78,23 @@ def _unit_cost(expense: ProjectExpense) -> Decimal:
 
 
 async def _sales_values(session: AsyncSession, expense: ProjectExpense) -> dict[str, Any]:
-    """Unit price from the project's sales list valid on the line's date: per unit, at cost
-    or at a markup over cost. A cost in another currency than the list's is converted at the
-    line date's rate first (M6). No price: 0 with the warning, never a silent 0 (M4)."""
-    price_list = await applicable_price_list(
-        session, project_id=expense.project_id, context=PriceContext.SALES, date=expense.date
-    )
-    cost = _unit_cost(expense)
-    if price_list is not None and price_list.currency_code != expense.currency_code:
-        rate = await rate_on(session, expense.currency_code, price_list.currency_code, expense.date)
-        cost = round_price(cost * rate)
-    price = await price_for(
-        session,
+    """Priced by the project's sales price list valid on the line's date (prices_sales.py)."""
+    query = SalesQuery(
         project_id=expense.project_id,
-        context=PriceContext.SALES,
         transaction_category_id=expense.transaction_category_id,
         unit_id=None,
         date=expense.date,
-        cost_unit_amount=cost,
+        quantity=expense.quantity,
+        unit_cost=_unit_cost(expense),
+        cost_currency=expense.currency_code,
     )
-    currency_code = price.currency_code or expense.currency_code
-    currency = await session.get_one(Currency, currency_code)
+    sales = await unbilled_sales(session, query)
     return {
         "actual_type": ActualType.UNBILLED_SALES.value,
-        "currency_code": currency_code,
-        "unit_amount": price.unit_price,
-        "amount": round_money(expense.quantity * price.unit_price, currency.decimals),
-        "pricing_warning": price.warning,
+        "currency_code": sales.currency_code,
+        "unit_amount": sales.unit_amount,
+        "amount": sales.amount,
+        "pricing_warning": sales.pricing_warning,
     }
 
 

@@ -20,12 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.actuals import Actual, ActualSource, ActualType, AdjustmentStatus
 from db.models.categories import TransactionClass
-from db.models.master_data import BillingType, Currency, Project
-from db.models.prices import PriceContext
+from db.models.master_data import BillingType, Project
 from db.models.vendor_invoices import VendorInvoice, VendorInvoiceLine
-from domain.expenses_lines import round_money
-from domain.prices import applicable_price_list, price_for, round_price
-from domain.rates import rate_on
+from domain.prices import round_price
+from domain.prices_sales import SalesQuery, unbilled_sales
+from domain.vendor_invoices_warnings import linked_to_sales
 
 
 def _quantity(line: VendorInvoiceLine) -> Decimal:
@@ -67,38 +66,25 @@ def _cost(invoice: VendorInvoice, line: VendorInvoiceLine) -> Actual:
 
 
 async def _sales(session: AsyncSession, invoice: VendorInvoice, line: VendorInvoiceLine) -> Actual:
-    """Priced like an expense's unbilled sales: the unit cost in the list's currency at the
-    line date's rate (M6); no price gives 0 with the warning, never a silent 0 (M4)."""
-    price_list = await applicable_price_list(
-        session, project_id=line.project_id, context=PriceContext.SALES, date=line.date
-    )
-    cost = _unit_cost(line)
-    if price_list is not None and price_list.currency_code != invoice.currency_code:
-        rate = await rate_on(session, invoice.currency_code, price_list.currency_code, line.date)
-        cost = round_price(cost * rate)
-    price = await price_for(
-        session,
+    """Priced like an expense's unbilled sales (domain/prices_sales.py)."""
+    query = SalesQuery(
         project_id=line.project_id,
-        context=PriceContext.SALES,
         transaction_category_id=line.transaction_category_id,
         unit_id=line.unit_id,
         date=line.date,
-        cost_unit_amount=cost,
+        quantity=_quantity(line),
+        unit_cost=_unit_cost(line),
+        cost_currency=invoice.currency_code,
     )
-    currency = await session.get_one(Currency, price.currency_code or invoice.currency_code)
+    sales = await unbilled_sales(session, query)
     return Actual(
         **_base(invoice, line),
         actual_type=ActualType.UNBILLED_SALES.value,
-        currency_code=currency.code,
-        unit_amount=price.unit_price,
-        amount=round_money(_quantity(line) * price.unit_price, currency.decimals),
-        pricing_warning=price.warning,
+        currency_code=sales.currency_code,
+        unit_amount=sales.unit_amount,
+        amount=sales.amount,
+        pricing_warning=sales.pricing_warning,
     )
-
-
-def linked_to_sales(line: VendorInvoiceLine) -> bool:
-    """V7: the seed links a line's cost to unbilled sales through its task or subcontract line."""
-    return line.task_id is not None or line.subcontract_line_id is not None
 
 
 async def invoice_actuals(
