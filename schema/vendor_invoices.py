@@ -6,6 +6,8 @@ schema/vendor_invoices_workflow.py, the queries in schema/vendor_invoices_querie
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers import vendor_invoices as resolvers
@@ -31,7 +33,13 @@ from schema.vendor_invoices_payloads import VendorInvoiceLinePayload, VendorInvo
 @strawberry.type
 class VendorInvoicesMutation:
     @strawberry.mutation(description="Accountant: record a vendor of your legal entity.")
-    async def create_vendor(self, info: Info, input: CreateVendorInput) -> VendorPayload:
+    async def create_vendor(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateVendorInput, strawberry.argument(description="The vendor to record.")
+        ],
+    ) -> VendorPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_vendor(info.context, data)
         )
@@ -41,7 +49,12 @@ class VendorInvoicesMutation:
         description="Accountant: record a subcontract of a vendor with its ordered lines (V2)."
     )
     async def create_subcontract(
-        self, info: Info, input: CreateSubcontractInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateSubcontractInput,
+            strawberry.argument(description="The subcontract and its lines."),
+        ],
     ) -> SubcontractPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_subcontract(info.context, data)
@@ -50,7 +63,11 @@ class VendorInvoicesMutation:
 
     @strawberry.mutation(description="Accountant: record a vendor's invoice, Draft (V1, V9).")
     async def create_vendor_invoice(
-        self, info: Info, input: CreateVendorInvoiceInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateVendorInvoiceInput, strawberry.argument(description="The invoice to record.")
+        ],
     ) -> VendorInvoicePayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_vendor_invoice(info.context, data)
@@ -59,7 +76,12 @@ class VendorInvoicesMutation:
 
     @strawberry.mutation(description="Accountant: change a Draft or In review invoice (V1).")
     async def update_vendor_invoice(
-        self, info: Info, input: UpdateVendorInvoiceInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateVendorInvoiceInput,
+            strawberry.argument(description="The invoice and the fields to change."),
+        ],
     ) -> VendorInvoicePayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.update_vendor_invoice(info.context, data)
@@ -71,7 +93,12 @@ class VendorInvoicesMutation:
         "totals follow."
     )
     async def add_vendor_invoice_line(
-        self, info: Info, input: AddVendorInvoiceLineInput
+        self,
+        info: Info,
+        input: Annotated[
+            AddVendorInvoiceLineInput,
+            strawberry.argument(description="The invoice and the whole new line."),
+        ],
     ) -> VendorInvoiceLinePayload:
         outcome = await decoded(
             lambda: (decode_id(input.invoice_id, "VendorInvoice", "invoiceId"), input.line_data()),
@@ -81,7 +108,12 @@ class VendorInvoicesMutation:
 
     @strawberry.mutation(description="Accountant: replace a line not yet verified (V6).")
     async def update_vendor_invoice_line(
-        self, info: Info, input: UpdateVendorInvoiceLineInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateVendorInvoiceLineInput,
+            strawberry.argument(description="The line and all its new values."),
+        ],
     ) -> VendorInvoiceLinePayload:
         outcome = await decoded(
             input.to_domain,
@@ -93,7 +125,11 @@ class VendorInvoicesMutation:
         description="Accountant: delete a line not yet verified (V6); returns the invoice."
     )
     async def delete_vendor_invoice_line(
-        self, info: Info, input: DeleteVendorInvoiceLineInput
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteVendorInvoiceLineInput, strawberry.argument(description="The line to delete.")
+        ],
     ) -> VendorInvoicePayload:
         outcome = await decoded(
             lambda: decode_id(input.id, "VendorInvoiceLine"),
