@@ -44,6 +44,7 @@ PRICE_LISTS: tuple[tuple[str, PriceContext, bool, tuple[PriceLine, ...]], ...] =
             ("TRAVEL", None, AT_COST, None),
             ("HOTEL", None, AT_COST, None),
             ("MEALS", None, MARKUP, Decimal("10")),
+            ("RENTAL", None, MARKUP, Decimal("20")),
         ),
     ),
     (
@@ -55,6 +56,7 @@ PRICE_LISTS: tuple[tuple[str, PriceContext, bool, tuple[PriceLine, ...]], ...] =
             ("TRAVEL", None, MARKUP, Decimal("5")),
             ("HOTEL", None, AT_COST, None),
             ("MEALS", None, AT_COST, None),
+            ("RENTAL", None, MARKUP, Decimal("15")),
         ),
     ),
     (
