@@ -1,4 +1,4 @@
-"""SQL of project actuals (A1, A2, E5): the type, its source documents, and `actuals`."""
+"""SQL of project actuals (A1, A2, E5, V7): the type, its source documents, and `actuals`."""
 
 from __future__ import annotations
 
@@ -96,6 +96,7 @@ register(
             "reverses": ToOne("Actual", "reverses_actual_id"),
             "expenseLine": Custom(_expense_line),
             "expenseReport": Custom(_expense_report),
+            "vendorInvoiceLine": ToOne("VendorInvoiceLine", "vendor_invoice_line_id"),
             "journalLine": Children("JournalLine", "actual_id", single=True),
         },
     ),

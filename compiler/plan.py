@@ -47,7 +47,9 @@ import compiler.prices
 import compiler.projects
 import compiler.projects_users
 import compiler.rates
-import compiler.units  # noqa: F401  (each registers its types or roots)
+import compiler.units
+import compiler.vendor_invoices
+import compiler.vendor_invoices_roots  # noqa: F401  (each registers its types or roots)
 from compiler.roots import ROOTS
 from compiler.selection import MAX_KEYS, Selection
 from compiler.sql import Binding, Getter, Statement, Unsupported

@@ -34,6 +34,7 @@ from schema.projects import ProjectsMutation, ProjectsQuery
 from schema.rates import RatesMutation, RatesQuery
 from schema.root import RootQuery
 from schema.units import UnitsMutation, UnitsQuery
+from schema.vendor_invoices_queries import VendorInvoicesQuery
 from schema.vendor_invoices_workflow import VendorInvoiceWorkflowMutation
 
 
@@ -52,6 +53,7 @@ class Query(
     UnitsQuery,
     PricesQuery,
     JobsQuery,
+    VendorInvoicesQuery,
 ):
     pass
 

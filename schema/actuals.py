@@ -10,6 +10,7 @@ import strawberry
 
 from db.models import actuals as models
 from db.models import master_data as master_models
+from db.models import vendor_invoices as invoice_models
 from db.models.categories import TransactionClass as TransactionClassModel
 from domain import actuals as domain
 from domain.errors import DomainError
@@ -25,6 +26,7 @@ from schema.relay import Connection, Node, decode_id
 
 if TYPE_CHECKING:
     from schema.expenses_types import ExpenseLine, ExpenseReport
+    from schema.vendor_invoices_types import VendorInvoiceLine
 
 ActualType = strawberry.enum(models.ActualType, name="ActualType")
 AdjustmentStatus = strawberry.enum(models.AdjustmentStatus, name="AdjustmentStatus")
@@ -32,6 +34,7 @@ ActualSource = strawberry.enum(models.ActualSource, name="ActualSource")
 
 LazyLine = Annotated["ExpenseLine", strawberry.lazy("schema.expenses_types")]
 LazyReport = Annotated["ExpenseReport", strawberry.lazy("schema.expenses_types")]
+LazyInvoiceLine = Annotated["VendorInvoiceLine", strawberry.lazy("schema.vendor_invoices_types")]
 
 
 @strawberry.type(description="An immutable cost or unbilled sales transaction of a project.")
@@ -100,6 +103,17 @@ class Actual(Node):
             return None
         row = await resolvers.expense_report_of(info.context, self.row.project_expense_id)
         return ExpenseReport.from_row(row) if row is not None else None
+
+    @strawberry.field(
+        description="Source document: the vendor invoice line (vendor invoice actuals, V7)."
+    )
+    async def vendor_invoice_line(self, info: Info) -> LazyInvoiceLine | None:
+        from schema.vendor_invoices_types import VendorInvoiceLine
+
+        line_id = self.row.vendor_invoice_line_id
+        return await related(
+            info, invoice_models.VendorInvoiceLine, line_id, VendorInvoiceLine.from_row
+        )
 
     @strawberry.field(description="Its live journal line; null while pending import (A2).")
     async def journal_line(self, info: Info) -> JournalLine | None:

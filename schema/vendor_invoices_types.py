@@ -142,10 +142,12 @@ class VendorInvoiceLine(Node):
         return await related(info, master_models.Unit, self.row.price_unit_id, Unit.from_row)
 
     async def _matched(self, info: Info) -> list[actual_models.Actual]:
+        """The visible actuals of the line's matches, in match id order (as the compiled path).
+        All at once: one `load` awaited per match would cost a statement per match."""
         matches = info.context.loaders.children(models.VendorInvoiceLineMatch, "invoice_line_id")
         loader = info.context.loaders.by_id(actual_models.Actual)
-        rows = [await loader.load(match.actual_id) for match in await matches.load(self.pk)]
-        return [row for row in rows if row is not None]
+        ids = [match.actual_id for match in await matches.load(self.pk)]
+        return [row for row in await loader.load_many(ids) if row is not None]
 
     @strawberry.field(
         description="Costs already recorded on the project that this line pays for; "
