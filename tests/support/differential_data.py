@@ -1,6 +1,6 @@
 """The differential test's data: users of every role in both legal entities, expense reports
 in every status, posted ones with their actuals, integration journals (posted, failed, edited),
-and the master data the other root fields read."""
+vendor invoices of every kind, and the master data the other root fields read."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from config import Settings
+from db.models.actuals import Actual
 from db.models.expenses import ExpenseReport
 from db.models.journals import Journal, JournalLine
-from db.models.master_data import AppUser, BillingType, Project, UserLegalEntity
+from db.models.master_data import AppUser, BillingType, Project, Task, UserLegalEntity
 from db.models.parameters import LineProperty
-from db.models.prices import PriceContext
+from db.models.prices import PriceContext, PriceList
+from db.models.vendor_invoices import InvoiceStatus, Subcontract, Vendor, VerificationStatus
 from domain.journals_import import import_pending_actuals
 from domain.parameters import LinePropertyChange, set_line_property
 from jobs.approval import approve_expenses
@@ -24,9 +26,11 @@ from resolvers.auth import mint_token
 from schema.relay import encode_id
 from tests.support import expenses as ex
 from tests.support import projects
+from tests.support import vendor_invoices_data as vi
 from tests.support.categories import project_category
 from tests.support.client import GraphQLClient
 from tests.support.journals import LAST_MONTH, Staging, add_actuals, set_parameters
+from tests.support.projects import TimeUnits
 from tests.support.world import TODAY, USER_ENTITIES, World
 
 USERS = {  # name: (roles, legal entities), next to the world's six users
@@ -56,6 +60,7 @@ REPORTS = [
     ("de_employee", "DEPM", "de_tasked:80.08 de_loose:4.04", "submit approve:de_manager post"),
     ("de_manager", "DEPM", "de_loose:18.18", "submit reject:outsider"),
 ]  # fmt: skip
+Lines = list[dict[str, Any]]  # VendorInvoiceLine columns, one dict per line
 STEPS = {"submit": ex.SUBMIT, "approve": ex.APPROVE, "reject": ex.REJECT, "return": ex.RETURN}
 POST_JOURNAL = "mutation($id: ID!) { postJournal(id: $id) { failedLines errors { code } } }"
 EDIT_LINE = "mutation($i: EditJournalLineInput!) { editJournalLine(input: $i) { errors { code } } }"
@@ -160,4 +165,67 @@ async def add_master_data(session: AsyncSession, setup: ex.Setup, de_project: Pr
     await projects.line(session, world, cost, hours, unit=time.week, price="402.5")
     await projects.line(session, world, euro, hours, price="75")
     await projects.assign(session, world, de_project, euro)
+    await add_vendor_invoices(session, setup, de_project, time, (cost, euro))
     await session.commit()
+
+
+async def add_vendor_invoices(
+    session: AsyncSession,
+    setup: ex.Setup,
+    de: Project,
+    time: TimeUnits,
+    lists: tuple[PriceList, PriceList],
+) -> None:
+    """Vendors of both legal entities, subcontracts, invoices in every status (V1) with lines
+    ordered on a subcontract, with a task, unlinked with a price warning (V7, M4), priced in a
+    converted unit (M3); expense actuals matched to a line; the actuals and vouchers of the
+    confirmed and canceled ones (V7, V8)."""
+    world, travel, status = setup.world, setup.category.transaction_category_id, InvoiceStatus
+    de_task = await session.scalar(select(Task.id).where(Task.project_id == de.id))
+    acme, bolt = [await vi.vendor(session, world, code) for code in ("ACME", "BOLT")]
+    dev = await vi.vendor(session, world, "DEV", entity="DEPM", currency="EUR")
+    tm: dict[str, Any] = {
+        "project_id": setup.tm_project.id,
+        "task_id": setup.tm_task.id,
+        "transaction_category_id": travel,
+    }
+    fp: dict[str, Any] = {"project_id": setup.fp_project.id, "transaction_category_id": travel}
+    de_: dict[str, Any] = {"project_id": de.id, "transaction_category_id": travel}
+    priced: dict[str, Any] = {
+        "quantity": Decimal(3),
+        "unit_price": Decimal("80.5"),
+        "unit_id": time.day.id,
+    }
+    us_order, ordered = await vi.subcontract(session, acme, "SC-US-1", [{**tm, **priced}, fp])
+    de_order, de_ordered = await vi.subcontract(
+        session, dev, "SC-DE-1", [{**de_, "task_id": de_task}]
+    )
+    done, day = VerificationStatus.COMPLETE, dt.timedelta(days=1)
+    invoices: list[tuple[Vendor, str, InvoiceStatus, Subcontract | None, Lines]] = [
+        (acme, "A-1", status.DRAFT, us_order, [
+            {**tm, **priced, "subcontract_line_id": ordered[0].id, "subtotal": "241.50",
+             "unit_group_id": time.day.unit_group_id, "price_list_id": lists[0].id,
+             "price_unit_id": time.week.id, "date": TODAY - 31 * day, "verification": done},
+            {**fp, "price_warning": "No purchase price on the date.", "date": TODAY + day},
+            {**fp, "subcontract_line_id": ordered[1].id, "price_warning": "",
+             "verification": VerificationStatus.IN_PROGRESS}]),
+        (acme, "A-2", status.IN_REVIEW, None, [{**tm, "verification": done}]),
+        (bolt, "B-1", status.CANCELED, None, [{**tm, "verification": done}]),
+        (bolt, "B-2", status.CONFIRMED, None, [{**tm, "verification": done},
+                                               {**fp, "verification": done, "sales_tax": "8"}]),
+        (bolt, "B-3", status.ON_HOLD, None, []),
+        (dev, "D-1", status.DRAFT, de_order, [
+            {**de_, "task_id": de_task, "subcontract_line_id": de_ordered[0].id,
+             "price_list_id": lists[1].id, "date": TODAY - day}]),
+        (dev, "D-2", status.CONFIRMED, None, [{**de_, "verification": done}]),
+    ]  # fmt: skip
+    expense_actuals = select(Actual.id).where(
+        Actual.legal_entity_id == acme.legal_entity_id, Actual.project_expense_id.is_not(None)
+    )
+    for vendor, number, state, contract, lines in invoices:
+        invoice = await vi.invoice(session, vendor, number, status=state, contract=contract)
+        made = [await vi.line(session, invoice, **line) for line in lines]
+        await vi.documents(session, world, invoice, made)
+        if number == "A-2":
+            for actual in await session.scalars(expense_actuals.order_by(Actual.id).limit(2)):
+                await vi.match(session, made[0], actual)

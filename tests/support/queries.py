@@ -31,16 +31,19 @@ ROOTS = (
     *("transactionCategories", "expenseCategories", "me", "jobRuns", "jobRun"),
     *("users", "accounts", "parameters", "numberSequences", "ledgerPeriods", "currencies"),
     *("exchangeRates", "exchangeRateOn", "projectCategories", "unitGroups", "priceLists"),
+    *("vendors", "subcontracts", "vendorInvoices", "vendorInvoice"),
 )
 NODE_TYPES = (
     *("ExpenseReport", "ExpenseLine", "Journal", "JournalLine", "Project", "Task", "User"),
     *("LegalEntity", "ExpenseCategory", "Actual", "Voucher", "Account", "NumberSequence"),
     *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "Unit", "UnitGroup", "PriceList"),
-    "PriceListLine",
+    *("PriceListLine", "Vendor", "Subcontract", "SubcontractLine", "VendorInvoice"),
+    "VendorInvoiceLine",
 )
 CONNECTED = (  # types with a connection among the roots, planned with its edges
     *("ExpenseReport", "Journal", "Actual", "LegalEntity", "Project", "User", "Account"),
-    *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "UnitGroup", "PriceList"),
+    *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "UnitGroup", "PriceList", "Vendor"),
+    *("Subcontract", "VendorInvoice"),
 )
 COMPILED = frozenset(  # the object types the compiled path plans; others may fall back
     {*NODE_TYPES, "ExpenseApproval", "CurrencyAmount", "SharedCategory", "TransactionCategory"}

@@ -25,7 +25,9 @@ IDS = """{ expenseReports(first: 100) { nodes { id employee { id } voucher { id 
   numberSequences { id } us: accounts(legalEntity: "USPM", first: 100) { nodes { id } }
   de: accounts(legalEntity: "DEPM", first: 100) { nodes { id } }
   usPeriods: ledgerPeriods(legalEntity: "USPM", first: 100) { nodes { id } }
-  dePeriods: ledgerPeriods(legalEntity: "DEPM", first: 100) { nodes { id } } }"""
+  dePeriods: ledgerPeriods(legalEntity: "DEPM", first: 100) { nodes { id } }
+  vendorInvoices(first: 100) { nodes { id number vendor { id code } subcontract { id number }
+    lines { id subcontractLine { id } matchedActuals { id } actuals { id } } } } }"""
 
 
 def _b64(text: str) -> str:
@@ -48,7 +50,7 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
     for gid in re.findall(r'"id": "([^"]+)"', json.dumps(data)):
         ids.setdefault(parse_id(gid)[0], set()).add(gid)
     every = sorted(set().union(*ids.values()))
-    journals = data["journals"]["nodes"]
+    journals, invoices = data["journals"]["nodes"], data["vendorInvoices"]["nodes"]
     numbers = sorted({journal["number"] for journal in journals})
     days = [str(TODAY + dt.timedelta(days=n)) for n in (-60, -31, -1, 0, 1)]
     rated = TODAY.replace(day=1)  # the rates of the data are valid from last month on
@@ -80,6 +82,13 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
         "date": [str(rated), str(TODAY), str(TODAY + dt.timedelta(days=400))],
         "unitGroups.code": [*sorted({group["code"] for group in data["unitGroups"]["nodes"]}),
                             "time", "NOPE"],
+        "vendorId": sorted(ids["Vendor"]),
+        "subcontractId": sorted(ids["Subcontract"]),
+        "vendorInvoice.id": _mostly(sorted(ids["VendorInvoice"]), every + missing),
+        "vendors.code": [*sorted({i["vendor"]["code"] for i in invoices}), "acme", "NOPE"],
+        "subcontracts.number": [*sorted({i["subcontract"]["number"] for i in invoices
+                                         if i["subcontract"]}), "NOPE"],
+        "vendorInvoices.number": [*sorted({i["number"] for i in invoices}), "NOPE"],
     }  # fmt: skip
     bad: dict[str, list[Any]] = {
         "first": [0, 101, -1],
@@ -90,6 +99,8 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
         "id": ["garbage", "", encode_id("ExpenseReport", 0)],
         "employeeId": ["garbage", sorted(ids["Project"])[0]],
         "projectId": [sorted(ids["Task"])[0]],
+        "vendorId": ["garbage", sorted(ids["Subcontract"])[0]],
+        "subcontractId": [sorted(ids["Vendor"])[0]],
         "date": [str(rated - dt.timedelta(days=40)), "1999-12-31"],  # before any rate (M6)
         "fromCurrency": ["GBP", "SEK"],  # no rate to anything (M6)
     }
