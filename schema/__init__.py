@@ -34,6 +34,7 @@ from schema.projects import ProjectsMutation, ProjectsQuery
 from schema.rates import RatesMutation, RatesQuery
 from schema.root import RootQuery
 from schema.units import UnitsMutation, UnitsQuery
+from schema.vendor_invoices import VendorInvoicesMutation
 from schema.vendor_invoices_queries import VendorInvoicesQuery
 from schema.vendor_invoices_workflow import VendorInvoiceWorkflowMutation
 
@@ -73,6 +74,7 @@ class Mutation(
     UnitsMutation,
     PricesMutation,
     JobsMutation,
+    VendorInvoicesMutation,
     VendorInvoiceWorkflowMutation,
 ):
     pass
