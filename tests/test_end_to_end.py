@@ -5,24 +5,19 @@ expense integration account is clear (L5) and every voucher balances (L1)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
-from typing import Any
 
 import procrastinate
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from config import Settings
 from db.models.ledger import VoucherLine
 from db.models.parameters import LegalEntityParameters
-from demo import demo_tokens, load_demo
 from tests.support.client import GraphQLClient
+from tests.support.end_to_end import IMPORT, JOURNALS, POST_JOURNAL, api, demo, ok
 from tests.support.jobs import Sessions, committed, drain, jobs_app
-from tests.support.world import TODAY, truncate_domain
+from tests.support.world import TODAY
 
-__all__ = ["committed", "jobs_app"]
+__all__ = ["api", "committed", "demo", "jobs_app"]
 
 CATALOG = """{
   expenseCategories(legalEntity: "USPM", usableInExpense: true) { nodes { id code } }
@@ -40,40 +35,6 @@ POST = """mutation($id: ID!) {
 STAGING = (
     """{ actuals(filter: {pendingImport: true}) { nodes { actualType amount currencyCode } } }"""
 )
-IMPORT = """mutation { importFromStaging(legalEntity: "USPM") { jobRun { id } errors { code } } }"""
-JOURNALS = """{ journals(legalEntity: "USPM", status: DRAFT) { nodes { id lineCount } } }"""
-POST_JOURNAL = """mutation($id: ID!) { postJournal(id: $id) {
-  postedLines failedLines journal { status } errors { code message } } }"""
-
-
-@pytest.fixture
-async def demo(
-    committed: Sessions, engine: AsyncEngine, settings: Settings
-) -> AsyncIterator[dict[str, str]]:
-    async with committed() as session:
-        await load_demo(session)
-        await session.commit()
-        tokens = {
-            token.email.split("@")[0]: token.token for token in await demo_tokens(session, settings)
-        }
-    yield tokens
-    await truncate_domain(engine)
-
-
-@pytest.fixture
-async def api(engine: AsyncEngine, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    from app import create_app
-
-    async with GraphQLClient.for_app(create_app(settings, engine=engine)) as client:
-        yield client
-
-
-async def _ok(
-    client: GraphQLClient, query: str, variables: dict[str, Any], token: str
-) -> dict[str, Any]:
-    payload = await client.mutate(query, variables, token=token)
-    assert payload["errors"] == [], payload
-    return payload
 
 
 async def test_l5_expense_to_ledger_round_trip_clears_the_integration_account(
@@ -86,7 +47,7 @@ async def test_l5_expense_to_ledger_round_trip_clears_the_integration_account(
     category = next(c["id"] for c in catalog["expenseCategories"]["nodes"] if c["code"] == "TRAVEL")
     project = next(p["id"] for p in catalog["projects"]["nodes"] if p["code"] == "US-TM-001")
     report = (
-        await _ok(
+        await ok(
             api, CREATE, {"input": {"legalEntity": "USPM", "currencyCode": "USD"}}, demo["employee"]
         )
     )["expenseReport"]["id"]
@@ -100,11 +61,11 @@ async def test_l5_expense_to_ledger_round_trip_clears_the_integration_account(
         "nonRecoverableTax": "8.00",
         "merchant": "Lufthansa",
     }
-    await _ok(api, ADD, {"report": report, "input": line}, demo["employee"])
-    await _ok(api, STEP % "submitExpenseReport", {"id": report}, demo["employee"])
-    approved = await _ok(api, STEP % "approveExpenseReport", {"id": report}, demo["manager"])
+    await ok(api, ADD, {"report": report, "input": line}, demo["employee"])
+    await ok(api, STEP % "submitExpenseReport", {"id": report}, demo["employee"])
+    approved = await ok(api, STEP % "approveExpenseReport", {"id": report}, demo["manager"])
     assert approved["expenseReport"]["status"] == "APPROVED"
-    posted = await _ok(api, POST, {"id": report}, demo["accountant"])
+    posted = await ok(api, POST, {"id": report}, demo["accountant"])
     assert posted["expenseReport"]["status"] == "POSTED" and posted["automaticApprovalRun"]
 
     await drain(jobs_app)  # the automatic approval job makes the actuals (E5)
@@ -114,11 +75,11 @@ async def test_l5_expense_to_ledger_round_trip_clears_the_integration_account(
     cost = next(a for a in staging["actuals"]["nodes"] if a["actualType"] == "COST")
     assert (cost["amount"], cost["currencyCode"]) == ("208.0000", "EUR")  # net + non-recoverable
 
-    await _ok(api, IMPORT, {}, demo["accountant"])
+    await ok(api, IMPORT, {}, demo["accountant"])
     await drain(jobs_app)
     (journal,) = (await api.data(JOURNALS, token=demo["accountant"]))["journals"]["nodes"]
     assert journal["lineCount"] == 2
-    result = await _ok(api, POST_JOURNAL, {"id": journal["id"]}, demo["accountant"])
+    result = await ok(api, POST_JOURNAL, {"id": journal["id"]}, demo["accountant"])
     assert (result["postedLines"], result["failedLines"]) == (2, 0)
     assert (await api.data(STAGING, token=demo["accountant"]))["actuals"]["nodes"] == []
 

@@ -6,24 +6,19 @@ afterwards the procurement integration account is clear (L5) and every voucher b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
-from typing import Any
 
 import procrastinate
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from config import Settings
 from db.models.ledger import VoucherLine
 from db.models.parameters import LegalEntityParameters
-from demo import demo_tokens, load_demo
 from tests.support.client import GraphQLClient
+from tests.support.end_to_end import IMPORT, JOURNALS, POST_JOURNAL, api, demo, ok
 from tests.support.jobs import Sessions, committed, drain, jobs_app
-from tests.support.world import TODAY, truncate_domain
+from tests.support.world import TODAY
 
-__all__ = ["committed", "jobs_app"]
+__all__ = ["api", "committed", "demo", "jobs_app"]
 
 DRAFTS = """query { vendorInvoices(filter: {legalEntity: "USPM", status: DRAFT}) { nodes {
   id number total lines { id lineNumber name unitPrice subtotal priceConverted warnings } } } }"""
@@ -39,42 +34,8 @@ VERIFY = """mutation($l: ID!) { setVendorInvoiceLineVerification(input: {id: $l,
 CONFIRM = """mutation($i: ID!) { confirmVendorInvoice(input: {id: $i}) {
   vendorInvoice { status vouchers { number lines { debit credit } }
     lines { actuals { actualType amount } } } errors { code message } } }"""
-IMPORT = """mutation { importFromStaging(legalEntity: "USPM") { jobRun { id } errors { code } } }"""
-JOURNALS = """{ journals(legalEntity: "USPM", status: DRAFT) { nodes { id lineCount } } }"""
 BARE_LINE = """mutation($i: ID!, $d: Date!) { addVendorInvoiceLine(input: {invoiceId: $i, date: $d})
   { vendorInvoiceLine { id } errors { code field message } } }"""
-POST_JOURNAL = """mutation($id: ID!) { postJournal(id: $id) {
-  postedLines failedLines journal { status } errors { code message } } }"""
-
-
-@pytest.fixture
-async def demo(
-    committed: Sessions, engine: AsyncEngine, settings: Settings
-) -> AsyncIterator[dict[str, str]]:
-    async with committed() as session:
-        await load_demo(session)
-        await session.commit()
-        tokens = {
-            token.email.split("@")[0]: token.token for token in await demo_tokens(session, settings)
-        }
-    yield tokens
-    await truncate_domain(engine)
-
-
-@pytest.fixture
-async def api(engine: AsyncEngine, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    from app import create_app
-
-    async with GraphQLClient.for_app(create_app(settings, engine=engine)) as client:
-        yield client
-
-
-async def _ok(
-    client: GraphQLClient, query: str, variables: dict[str, Any], token: str
-) -> dict[str, Any]:
-    payload = await client.mutate(query, variables, token=token)
-    assert payload["errors"] == [], payload
-    return payload
 
 
 async def _balances(committed: Sessions) -> tuple[Decimal | None, Decimal | None]:
@@ -105,7 +66,7 @@ async def test_l5_vendor_invoice_to_ledger_clears_the_procurement_integration_ac
         ("REQUIRED", ["projectId"]),
         ("REQUIRED", ["transactionCategoryId"]),
     ]
-    added = (await _ok(api, ADD_LINE, variables, accountant))["vendorInvoiceLine"]
+    added = (await ok(api, ADD_LINE, variables, accountant))["vendorInvoiceLine"]
     # V4: this month's list prices 770 per week, so 110 per day (M3).
     assert (added["unitPrice"], added["subtotal"], added["total"]) == (
         "110.000000",
@@ -114,15 +75,15 @@ async def test_l5_vendor_invoice_to_ledger_clears_the_procurement_integration_ac
     )
     assert added["invoice"]["total"] == "3345.5000"
 
-    assert (await _ok(api, SUBMIT, {"i": invoice["id"]}, accountant))["vendorInvoice"] == {
+    assert (await ok(api, SUBMIT, {"i": invoice["id"]}, accountant))["vendorInvoice"] == {
         "status": "IN_REVIEW"
     }
     lines = (await api.data(DRAFTS.replace("DRAFT", "IN_REVIEW"), token=accountant))[
         "vendorInvoices"
     ]["nodes"][0]["lines"]
     for line in lines:  # the manager of US-TM-001 verifies each line (V6)
-        await _ok(api, VERIFY, {"l": line["id"]}, manager)
-    confirmed = (await _ok(api, CONFIRM, {"i": invoice["id"]}, accountant))["vendorInvoice"]
+        await ok(api, VERIFY, {"l": line["id"]}, manager)
+    confirmed = (await ok(api, CONFIRM, {"i": invoice["id"]}, accountant))["vendorInvoice"]
     assert confirmed["status"] == "CONFIRMED"
     (voucher,) = confirmed["vouchers"]
     debits = sum(Decimal(line["debit"]) for line in voucher["lines"])
@@ -142,9 +103,9 @@ async def test_l5_vendor_invoice_to_ledger_clears_the_procurement_integration_ac
         Decimal("1851.5"),
     ]
 
-    await _ok(api, IMPORT, {}, accountant)
+    await ok(api, IMPORT, {}, accountant)
     await drain(jobs_app)
     for journal in (await api.data(JOURNALS, token=accountant))["journals"]["nodes"]:
-        result = await _ok(api, POST_JOURNAL, {"id": journal["id"]}, accountant)
+        result = await ok(api, POST_JOURNAL, {"id": journal["id"]}, accountant)
         assert result["failedLines"] == 0
     assert await _balances(committed) == (Decimal(0), Decimal(0))  # L5, L1
