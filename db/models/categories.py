@@ -69,6 +69,9 @@ class ExpenseCategory(Base):
     )
     # Debited by expense lines without a project (E4).
     default_account_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Lines are measured in a unit of this group, the default unit unless told otherwise.
+    unit_group_id: Mapped[int | None] = mapped_column(ForeignKey("unit_group.id"))
+    default_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     __table_args__ = (
         entity_key("expense_category"),
         UniqueConstraint("legal_entity_id", "code"),

@@ -74,6 +74,7 @@ class ExpenseLine(Base):
     project_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     task_id: Mapped[int | None] = mapped_column(BigInteger)
     quantity: Mapped[Amount] = mapped_column(default=Decimal(1))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     unit_price: Mapped[Rate | None]
     amount: Mapped[Amount]
     currency_code: Mapped[str] = mapped_column(ForeignKey("currency.code"))

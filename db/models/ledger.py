@@ -12,6 +12,8 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -79,6 +81,8 @@ class Voucher(Base):
         same_entity_fk("vendor_invoice_id", "vendor_invoice"),
         same_entity_fk("journal_line_id", "journal_line"),
         same_entity_fk("reverses_voucher_id", "voucher"),
+        # The ledger's reads (trial balance, statements) select a legal entity's date range.
+        Index("ix_voucher_legal_entity_id_accounting_date", "legal_entity_id", "accounting_date"),
     )
 
 
@@ -96,13 +100,35 @@ class VoucherLine(Base):
     amount_currency: Mapped[Amount]
     exchange_rate: Mapped[Rate]
     description: Mapped[str] = mapped_column(Text, default="")
+    # What the posting knew of the line (J5): its project and the journal line's tax groups.
+    project_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    billing_sales_tax_group: Mapped[str | None] = mapped_column(String(30))
+    billing_item_sales_tax_group: Mapped[str | None] = mapped_column(String(30))
     __table_args__ = (
+        entity_key("voucher_line"),
         same_entity_fk("voucher_id", "voucher"),
         same_entity_fk("account_id", "account"),
+        same_entity_fk("project_id", "project"),
         # L2: no zero lines; each line is a debit or a credit.
         CheckConstraint(
             "(debit > 0 AND credit = 0) OR (credit > 0 AND debit = 0)", name="debit_or_credit"
         ),
+    )
+
+
+class VoucherLineDimension(Base):
+    """The financial dimension distribution a voucher line was posted with (J4, J5)."""
+
+    __tablename__ = "voucher_line_dimension"
+    id: Mapped[int] = pk_column()
+    legal_entity_id: Mapped[int] = legal_entity_column()
+    voucher_line_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    dimension: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(String(60))
+    share_percent: Mapped[Decimal] = mapped_column(Numeric(7, 4))
+    __table_args__ = (
+        same_entity_fk("voucher_line_id", "voucher_line"),
+        CheckConstraint("share_percent > 0 AND share_percent <= 100", name="share_range"),
     )
 
 
