@@ -54,6 +54,8 @@ register(
             "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
             "sharedCategory": ToOne("SharedCategory", "shared_category_id"),
             "transactionCategory": ToOne("TransactionCategory", "transaction_category_id"),
+            "unitGroup": ToOne("UnitGroup", "unit_group_id"),
+            "defaultUnit": ToOne("Unit", "default_unit_id"),
         },
     ),
     TableType(

@@ -75,6 +75,7 @@ register(
             "approvalStatus": Scalar(enum_name("{t}.approval_status", models.LineApproval)),
             "total": Scalar(decimal("{t}.amount + {t}.sales_tax")),
             "category": ToOne("ExpenseCategory", "expense_category_id"),
+            "unit": ToOne("Unit", "unit_id"),
             "project": ToOne("Project", "project_id"),
             "task": ToOne("Task", "task_id"),
             "actuals": Custom(actuals_of_line),

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.actuals import Actual, ActualSource, ActualType, AdjustmentStatus
 from db.models.categories import TransactionClass
-from db.models.expenses import ProjectExpense
+from db.models.expenses import ExpenseLine, ProjectExpense
 from db.models.master_data import BillingType, Project
 from domain.errors import DomainError
 from domain.prices import round_price
@@ -57,7 +57,7 @@ async def pending_expense_ids(session: AsyncSession, limit: int, after_id: int =
     return list(rows)
 
 
-def _base(expense: ProjectExpense) -> dict[str, Any]:
+def _base(expense: ProjectExpense, unit_id: int | None) -> dict[str, Any]:
     return {
         "legal_entity_id": expense.legal_entity_id,
         "transaction_class": TransactionClass.EXPENSE.value,
@@ -68,7 +68,7 @@ def _base(expense: ProjectExpense) -> dict[str, Any]:
         "transaction_category_id": expense.transaction_category_id,
         "transaction_date": expense.date,
         "quantity": expense.quantity,
-        "unit_id": None,
+        "unit_id": unit_id,
         "adjustment_status": AdjustmentStatus.ADJUSTABLE.value,
     }
 
@@ -77,12 +77,23 @@ def _unit_cost(expense: ProjectExpense) -> Decimal:
     return round_price(expense.cost_amount / expense.quantity)
 
 
-async def _sales_values(session: AsyncSession, expense: ProjectExpense) -> dict[str, Any]:
-    """Priced by the project's sales price list valid on the line's date (prices_sales.py)."""
+async def _line_unit(session: AsyncSession, expense: ProjectExpense) -> int | None:
+    """The unit of the expense's quantity: the expense line's (a project expense keeps none)."""
+    unit_id: int | None = await session.scalar(
+        select(ExpenseLine.unit_id).where(ExpenseLine.id == expense.expense_line_id)
+    )
+    return unit_id
+
+
+async def _sales_values(
+    session: AsyncSession, expense: ProjectExpense, unit_id: int | None
+) -> dict[str, Any]:
+    """Priced by the project's sales price list valid on the line's date (prices_sales.py), per
+    the line's unit: a price kept in another unit of its group is converted (M3)."""
     query = SalesQuery(
         project_id=expense.project_id,
         transaction_category_id=expense.transaction_category_id,
-        unit_id=None,
+        unit_id=unit_id,
         date=expense.date,
         quantity=expense.quantity,
         unit_cost=_unit_cost(expense),
@@ -130,7 +141,8 @@ async def create_expense_actuals(
     expense = await _claim(session, expense_id)
     if expense is None:
         return None
-    base = _base(expense)
+    unit_id = await _line_unit(session, expense)
+    base = _base(expense, unit_id)
     inserted = await _insert(
         session,
         base
@@ -147,7 +159,7 @@ async def create_expense_actuals(
     )
     if billing_type == BillingType.TIME_AND_MATERIAL and expense.chargeable:
         try:
-            sales = await _sales_values(session, expense)  # reads only: nothing to undo
+            sales = await _sales_values(session, expense, unit_id)  # reads only
         except DomainError as error:
             # The cost is known whatever the sales price: it is kept, and the expense stays
             # pending so a later run makes the sales actual once its rate exists.

@@ -12,6 +12,7 @@ from db.models.categories import ExpenseCategory, ProjectCategory, TransactionCl
 from db.models.master_data import Account, LegalEntity, Role
 from domain.actors import Actor
 from domain.categories import KEEP, Keep, get_shared_category, get_transaction_category
+from domain.categories_units import set_category_units
 from domain.categories_usage import (
     delete_unless_used,
     expense_category_users,
@@ -33,16 +34,21 @@ class NewExpenseCategory:
     name: str
     shared_category_id: int
     default_account_id: int | None = None
+    unit_group_id: int | None = None
+    default_unit_id: int | None = None  # must be of the unit group; alone, it names the group
 
 
 @dataclass(frozen=True)
 class ExpenseCategoryChanges:
-    """A partial change: None keeps code and name; the default account may be cleared."""
+    """A partial change: None keeps code and name; the default account, unit group and
+    default unit may be cleared."""
 
     expense_category_id: int
     code: str | None = None
     name: str | None = None
     default_account_id: int | Keep | None = KEEP
+    unit_group_id: int | Keep | None = KEEP
+    default_unit_id: int | Keep | None = KEEP
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ async def create_expense_category(
     if data.default_account_id is not None:
         await _check_account(session, actor, entity, data.default_account_id)
     category.default_account_id = data.default_account_id
+    await set_category_units(session, category, data.unit_group_id, data.default_unit_id)
     session.add(category)
     await session.flush()
     return category
@@ -107,6 +114,7 @@ async def update_expense_category(
         await _check_account(session, actor, entity, data.default_account_id)
     if data.default_account_id is not KEEP:
         category.default_account_id = data.default_account_id
+    await set_category_units(session, category, data.unit_group_id, data.default_unit_id)
     await session.flush()
     return category
 

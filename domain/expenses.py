@@ -116,6 +116,7 @@ def _apply(line: ExpenseLine, checked: CheckedLine) -> None:
     line.project_id = checked.project.id if checked.project else None
     line.task_id = checked.task_id
     line.quantity = checked.quantity
+    line.unit_id = checked.unit_id
     line.unit_price = checked.unit_price
     line.amount = checked.amount
     line.currency_code = checked.currency_code

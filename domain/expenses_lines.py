@@ -13,6 +13,7 @@ from db.models.categories import ExpenseCategory
 from db.models.expenses import ExpenseReport
 from db.models.master_data import Currency, Project, Task
 from domain.categories import expense_category_for_entity
+from domain.categories_units import line_unit
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.master_data import get_currency
 from domain.validation import MAX_AMOUNT, Collector, check_date, check_decimal
@@ -32,6 +33,7 @@ class ExpenseLineData:
     quantity: Decimal = Decimal(1)
     amount: Decimal | None = None
     unit_price: Decimal | None = None
+    unit_id: int | None = None  # None: the category's default unit (categories_units.py)
     project_id: int | None = None
     task_id: int | None = None
     currency_code: str | None = None  # None: the report's currency
@@ -50,7 +52,8 @@ class CheckedLine:
     category: ExpenseCategory
     project: Project | None
     task_id: int | None
-    quantity: Decimal
+    quantity: Decimal  # in the unit
+    unit_id: int | None
     unit_price: Decimal | None
     amount: Decimal
     currency_code: str
@@ -156,6 +159,9 @@ async def check_line(
     category = await found.run_async(
         expense_category_for_entity(session, entity, data.expense_category_id)
     )
+    unit_id = None
+    if category is not None:
+        unit_id = await found.run_async(line_unit(session, category, data.unit_id))
     project = None
     if data.project_id is not None:
         project = await found.run_async(_project_of(session, entity, data.project_id))
@@ -181,6 +187,7 @@ async def check_line(
         project=project,
         task_id=task_id,
         quantity=data.quantity,
+        unit_id=unit_id,
         unit_price=money[1],
         amount=money[0],
         currency_code=currency.code,

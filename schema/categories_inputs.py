@@ -16,6 +16,13 @@ def _optional(global_id: strawberry.ID | None, type_name: str, field: str) -> in
     return decode_id(global_id, type_name, field) if global_id is not None else None
 
 
+def _maybe(
+    given: strawberry.Maybe[strawberry.ID | None], type_name: str, field: str
+) -> int | domain.Keep | None:
+    """An absent field keeps the value (KEEP), a null one clears it."""
+    return _optional(given.value, type_name, field) if given else domain.KEEP
+
+
 @strawberry.input
 class CreateTransactionCategoryInput:
     code: str
@@ -50,6 +57,13 @@ class CreateExpenseCategoryInput:
     name: str
     shared_category_id: strawberry.ID
     default_account_id: strawberry.ID | None = None
+    unit_group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The unit group expense lines are measured in (M3)."
+    )
+    default_unit_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A unit of the group, the lines' default; alone, it names the group.",
+    )
 
     def to_domain(self) -> entity_domain.NewExpenseCategory:
         return entity_domain.NewExpenseCategory(
@@ -60,6 +74,8 @@ class CreateExpenseCategoryInput:
                 self.shared_category_id, "SharedCategory", "sharedCategoryId"
             ),
             default_account_id=_optional(self.default_account_id, "Account", "defaultAccountId"),
+            unit_group_id=_optional(self.unit_group_id, "UnitGroup", "unitGroupId"),
+            default_unit_id=_optional(self.default_unit_id, "Unit", "defaultUnitId"),
         )
 
 
@@ -71,16 +87,22 @@ class UpdateExpenseCategoryInput:
     default_account_id: strawberry.Maybe[strawberry.ID | None] = strawberry.field(
         default=None, description="Absent keeps it, null clears it."
     )
+    unit_group_id: strawberry.Maybe[strawberry.ID | None] = strawberry.field(
+        default=None,
+        description="Absent keeps it, null clears it (and a kept default unit with it).",
+    )
+    default_unit_id: strawberry.Maybe[strawberry.ID | None] = strawberry.field(
+        default=None, description="Absent keeps it, null clears it; a unit of the group."
+    )
 
     def to_domain(self) -> entity_domain.ExpenseCategoryChanges:
-        account = self.default_account_id
         return entity_domain.ExpenseCategoryChanges(
             expense_category_id=decode_id(self.id, "ExpenseCategory"),
             code=self.code,
             name=self.name,
-            default_account_id=(
-                _optional(account.value, "Account", "defaultAccountId") if account else domain.KEEP
-            ),
+            default_account_id=_maybe(self.default_account_id, "Account", "defaultAccountId"),
+            unit_group_id=_maybe(self.unit_group_id, "UnitGroup", "unitGroupId"),
+            default_unit_id=_maybe(self.default_unit_id, "Unit", "defaultUnitId"),
         )
 
 

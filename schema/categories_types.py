@@ -5,11 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from db.models import categories as models
+from db.models import master_data as master_models
 from resolvers import categories as resolvers
 from resolvers.context import Info
 from schema.master_data import LegalEntity
-from schema.node import register_node
+from schema.node import register_node, related
 from schema.relay import Node, encode_id
+from schema.units import Unit, UnitGroup
 
 TransactionClass = strawberry.enum(models.TransactionClass, name="TransactionClass")
 
@@ -65,6 +67,8 @@ class ExpenseCategory(Node):
     legal_entity_pk: strawberry.Private[int]
     shared_category_pk: strawberry.Private[int]
     transaction_category_pk: strawberry.Private[int]
+    unit_group_pk: strawberry.Private[int | None]
+    default_unit_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: models.ExpenseCategory) -> ExpenseCategory:
@@ -76,6 +80,8 @@ class ExpenseCategory(Node):
             legal_entity_pk=row.legal_entity_id,
             shared_category_pk=row.shared_category_id,
             transaction_category_pk=row.transaction_category_id,
+            unit_group_pk=row.unit_group_id,
+            default_unit_pk=row.default_unit_id,
         )
 
     @strawberry.field
@@ -91,6 +97,14 @@ class ExpenseCategory(Node):
     @strawberry.field
     async def transaction_category(self, info: Info) -> TransactionCategory:
         return await _transaction_category(info, self.transaction_category_pk)
+
+    @strawberry.field(description="The unit group expense lines are measured in (M3).")
+    async def unit_group(self, info: Info) -> UnitGroup | None:
+        return await related(info, master_models.UnitGroup, self.unit_group_pk, UnitGroup.from_row)
+
+    @strawberry.field(description="The unit of a line that names none; else the group's base.")
+    async def default_unit(self, info: Info) -> Unit | None:
+        return await related(info, master_models.Unit, self.default_unit_pk, Unit.from_row)
 
 
 @strawberry.type(description="A legal entity's category for a transaction category (J3).")

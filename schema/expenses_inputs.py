@@ -35,7 +35,12 @@ class ExpenseLineInput:
     expense_category_id: strawberry.ID
     project_id: strawberry.ID | None = None
     task_id: strawberry.ID | None = None
-    quantity: Decimal = Decimal(1)
+    quantity: Decimal = strawberry.field(default=Decimal(1), description="In the line's unit.")
+    unit_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A unit of the category's unit group; default the category's default"
+        " unit, else the group's base unit (M3).",
+    )
     unit_price: Decimal | None = None
     amount: Decimal | None = None
     currency_code: str | None = strawberry.field(
@@ -56,6 +61,7 @@ class ExpenseLineInput:
             project_id=_optional_id(self.project_id, "Project", "projectId"),
             task_id=_optional_id(self.task_id, "Task", "taskId"),
             quantity=self.quantity,
+            unit_id=_optional_id(self.unit_id, "Unit", "unitId"),
             unit_price=self.unit_price,
             amount=self.amount,
             currency_code=self.currency_code,

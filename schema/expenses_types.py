@@ -25,6 +25,7 @@ from schema.master_data import LegalEntity
 from schema.node import register_node, related
 from schema.projects_types import Project, Task, User
 from schema.relay import Node
+from schema.units import Unit
 
 ExpenseReportStatus = strawberry.enum(models.ReportStatus, name="ExpenseReportStatus")
 ExpenseLineApproval = strawberry.enum(models.LineApproval, name="ExpenseLineApproval")
@@ -110,6 +111,10 @@ class ExpenseLine(Node):
             self.row.expense_category_id,
             ExpenseCategory.from_row,
         )
+
+    @strawberry.field(description="The unit the quantity is in (M3); null without units.")
+    async def unit(self, info: Info) -> Unit | None:
+        return await related(info, master_models.Unit, self.row.unit_id, Unit.from_row)
 
     @strawberry.field
     async def project(self, info: Info) -> Project | None:
