@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.journals import Journal
 from domain.errors import DomainError, ErrorCode
+from domain.journals_preview import AMOUNT_ACCOUNTING, LINE_SOURCE, account_id, account_role
 
 _CLAIM = """
 UPDATE journal SET status = 'processing', processing_since = :now
@@ -29,8 +30,9 @@ UPDATE journal_line SET status = 'processing', processing_since = :now
 WHERE journal_id = :journal_id AND status = 'draft'
 """
 
-# Every claimed line with what posting needs and the first reason it cannot post, if any.
-_VALIDATE = """
+# Every claimed line with what posting needs and the first reason it cannot post, if any;
+# its accounts and amount as `journals_preview` defines them for the preview too.
+_VALIDATE = f"""
 CREATE TEMP TABLE post_lines ON COMMIT DROP AS
 SELECT v.*,
        CASE WHEN v.actual_ok IS NOT TRUE THEN 'invalid_actuals'
@@ -57,23 +59,12 @@ FROM (
            jl.accounting_date, jl.exchange_rate,
            a.id IS NOT NULL AND a.transaction_date = jl.date AS actual_ok,
            a.actual_type, a.project_id, a.quantity, a.amount, a.currency_code,
-           round(a.amount * jl.exchange_rate, cur.decimals) AS amount_accounting,
+           {AMOUNT_ACCOUNTING} AS amount_accounting,
            lp.status AS period_status,
-           CASE a.actual_type WHEN 'cost' THEN 'project cost' ELSE 'WIP sales value' END
-               AS debit_role,
-           CASE WHEN a.actual_type = 'unbilled_sales' THEN 'accrued revenue sales value'
-                WHEN a.source_type = 'expense' THEN 'expense integration'
-                ELSE 'procurement integration' END AS credit_role,
-           CASE a.actual_type WHEN 'cost' THEN p.project_cost_account_id
-                ELSE p.wip_sales_value_account_id END AS debit_account_id,
-           CASE WHEN a.actual_type = 'unbilled_sales' THEN p.accrued_revenue_account_id
-                WHEN a.source_type = 'expense' THEN p.expense_integration_account_id
-                ELSE p.procurement_integration_account_id END AS credit_account_id
-    FROM journal_line jl
-    LEFT JOIN actual a ON a.id = jl.actual_id AND a.legal_entity_id = jl.legal_entity_id
-    JOIN legal_entity le ON le.id = jl.legal_entity_id
-    JOIN currency cur ON cur.code = le.currency_code
-    JOIN legal_entity_parameters p ON p.legal_entity_id = jl.legal_entity_id
+           {account_role("debit")} AS debit_role, {account_role("credit")} AS credit_role,
+           {account_id("debit")} AS debit_account_id,
+           {account_id("credit")} AS credit_account_id
+    FROM {LINE_SOURCE}
     LEFT JOIN ledger_period lp ON lp.legal_entity_id = jl.legal_entity_id
          AND jl.accounting_date BETWEEN lp.start_date AND lp.end_date
     WHERE jl.journal_id = :journal_id AND jl.status = 'processing'
