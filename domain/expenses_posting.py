@@ -1,7 +1,8 @@
 """E4: posting an Approved expense report (accountant).
 
 One balanced voucher in the legal entity's accounting currency, dated the posting date in an
-Open period (L4), each line converted at the rate of its own date (M6); then one
+Open period (L4), each line's debits converted at the rate of its own date (M6) and the
+employee payable once per currency and rate date (expenses_voucher.py); then one
 ProjectExpense per project line for the automatic approval job (E5). Every check runs before
 the first write, and the resolver's transaction rolls back on any error: nothing is written.
 """
@@ -90,10 +91,12 @@ async def _lines_to_post(
                 line_number=line.line_number,
                 debit_account_id=_debit_account(params, line, category),
                 currency_code=line.currency_code,
+                rate_date=line.date,
                 rate=rate,
                 cost=line.amount + line.non_recoverable_tax,
                 recoverable_tax=line.sales_tax - line.non_recoverable_tax,
                 label=f"{report.number} line {line.line_number}",
+                project_id=line.project_id,
             )
         )
     return result
@@ -111,6 +114,7 @@ def voucher_line(voucher: Voucher, entry: Entry) -> VoucherLine:
         amount_currency=entry.amount_currency,
         exchange_rate=entry.exchange_rate,
         description=entry.description,
+        project_id=entry.project_id,
     )
 
 

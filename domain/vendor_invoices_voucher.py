@@ -1,11 +1,12 @@
 """V7 and V8 in the ledger: the voucher a confirmed vendor invoice posts, and its mirror when
 the invoice is canceled.
 
-Per line: Dr procurement integration = subtotal, Dr input tax = sales tax, Cr vendor payable =
-total, each converted to the accounting currency at the rate of the line's own date (M6) by
-`voucher_entries`, which puts the conversion residual on the round-off account (L1). The
-procurement debit is the line's subtotal converted exactly as the journal converts its cost
-actual, so the integration account clears once the journal posts (L5).
+Per line: Dr procurement integration = subtotal, Dr input tax = sales tax, both with the line's
+project, each converted to the accounting currency at the rate of the line's own date (M6);
+Cr vendor payable once per group of lines of one date, its total converted once (E4's rule,
+`voucher_entries`), and the conversion residual on the round-off account (L1). The procurement
+debit is the line's subtotal converted exactly as the journal converts its cost actual, so the
+integration account clears once the journal posts (L5).
 """
 
 from __future__ import annotations
@@ -62,11 +63,13 @@ async def invoice_voucher(
             line_number=line.line_number,
             debit_account_id=procurement,
             currency_code=invoice.currency_code,
+            rate_date=line.date,
             # M6: the rate valid on the line's date, never the accounting date.
             rate=await rate_on(session, invoice.currency_code, currency.code, line.date),
             cost=line.subtotal,
             recoverable_tax=line.sales_tax,
             label=f"{invoice.number} line {line.line_number}",
+            project_id=line.project_id,
         )
         for line in lines
     ]
@@ -85,6 +88,7 @@ def mirrored(lines: list[VoucherLine]) -> list[Entry]:
             amount_currency=-line.amount_currency,
             exchange_rate=line.exchange_rate,
             description=f"Reversal: {line.description}",
+            project_id=line.project_id,
         )
         for line in lines
     ]

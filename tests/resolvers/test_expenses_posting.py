@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models.expenses import ExpenseReport, ProjectExpense
 from db.models.jobs import JobRun
 from db.models.ledger import LedgerPeriod, Voucher, VoucherLine
+from db.models.master_data import ExchangeRate
 from db.models.parameters import LegalEntityParameters
 from jobs.approval import TASK_NAME
 from tests.support.client import GraphQLClient, error_codes
@@ -32,15 +33,9 @@ __all__ = ["deferrals"]
 
 pytestmark = pytest.mark.usefixtures("deferrals")
 
-VOUCHER = """
+REPORT = """
 query($id: ID!) {
-  expenseReport(id: $id) {
-    status accountingDate
-    voucher {
-      accountingDate sourceType
-      lines { accountId debit credit currencyCode amountCurrency exchangeRate }
-    }
-  }
+  expenseReport(id: $id) { status accountingDate voucher { accountingDate } }
 }"""
 
 
@@ -69,6 +64,30 @@ async def _count(session: AsyncSession, model: Any) -> int:
     return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
+async def _voucher_lines(session: AsyncSession, setup: Setup) -> list[tuple[Any, ...]]:
+    """(account role, debit, credit, source amount, project code) of every voucher line, in
+    the order they were written; read from the database, as the ledger keeps them."""
+    roles = {account.id: role for role, account in setup.world.companies["USPM"].accounts.items()}
+    projects = {setup.tm_project.id: "TM1", setup.fp_project.id: "FP1"}
+    lines = await session.scalars(select(VoucherLine).order_by(VoucherLine.id))
+    return [
+        (
+            roles[line.account_id],
+            str(line.debit),
+            str(line.credit),
+            str(line.amount_currency),
+            projects.get(line.project_id) if line.project_id else None,
+        )
+        for line in lines
+    ]
+
+
+async def _balance(session: AsyncSession) -> tuple[Decimal, Decimal]:
+    debit = await session.scalar(select(func.sum(VoucherLine.debit)))
+    credit = await session.scalar(select(func.sum(VoucherLine.credit)))
+    return Decimal(debit or 0), Decimal(credit or 0)
+
+
 async def test_e4_foreign_currency_report_posts_one_balanced_voucher(
     client: GraphQLClient, setup: Setup, session: AsyncSession
 ) -> None:
@@ -76,34 +95,24 @@ async def test_e4_foreign_currency_report_posts_one_balanced_voucher(
     posted = await transition(client, setup, POST, report_id, "accountant")
     assert posted["errors"] == [] and posted["expenseReport"]["status"] == "POSTED"
     assert posted["automaticApprovalRun"] == {"taskName": TASK_NAME, "status": "QUEUED"}
-    data = await client.data(VOUCHER, {"id": report_id}, token=setup.world.tokens["accountant"])
+    data = await client.data(REPORT, {"id": report_id}, token=setup.world.tokens["accountant"])
     report = data["expenseReport"]
     assert report["accountingDate"] == TODAY.isoformat()
-    assert report["voucher"]["accountingDate"] == TODAY.isoformat()
-    accounts = {
-        setup.gid("Account", account.id): role
-        for role, account in setup.world.companies["USPM"].accounts.items()
-    }
-    lines = [
-        (accounts[line["accountId"]], line["debit"], line["credit"], line["amountCurrency"])
-        for line in report["voucher"]["lines"]
+    assert report["voucher"] == {"accountingDate": TODAY.isoformat()}
+    # EUR -> USD 1.0837, each debit rounded half-up once; the three lines share a date, so the
+    # payable is their total converted once: 180.91 x 1.0837 = 196.052167 -> 196.05.
+    assert await _voucher_lines(session, setup) == [
+        ("expense_integration", "112.7200", "0.0000", "104.0100", "TM1"),  # 100.01 + 4.00
+        ("input_tax", "16.2600", "0.0000", "15.0000", "TM1"),
+        ("expense_integration", "54.1900", "0.0000", "50.0000", "FP1"),
+        ("project_cost", "10.8400", "0.0000", "10.0000", None),  # no project: category's
+        ("input_tax", "2.0600", "0.0000", "1.9000", None),
+        ("employee_payable", "0.0000", "196.0500", "-180.9100", None),
+        ("round_off", "0.0000", "0.0200", "-0.0200", None),  # L1: 196.05 - 196.07
     ]
-    # EUR -> USD 1.0837, each amount rounded half-up once.
-    assert lines == [
-        ("expense_integration", "112.7200", "0.0000", "104.0100"),  # 100.01 net + 4.00
-        ("input_tax", "16.2600", "0.0000", "15.0000"),
-        ("employee_payable", "0.0000", "128.9700", "-119.0100"),
-        ("expense_integration", "54.1900", "0.0000", "50.0000"),
-        ("employee_payable", "0.0000", "54.1900", "-50.0000"),
-        ("project_cost", "10.8400", "0.0000", "10.0000"),  # no project: category's account
-        ("input_tax", "2.0600", "0.0000", "1.9000"),
-        ("employee_payable", "0.0000", "12.9000", "-11.9000"),
-        ("round_off", "0.0000", "0.0100", "-0.0100"),  # L1: 128.97 - 112.72 - 16.26
-    ]
-    assert {line["exchangeRate"] for line in report["voucher"]["lines"][:-1]} == {"1.083700"}
-    debit = await session.scalar(select(func.sum(VoucherLine.debit)))
-    credit = await session.scalar(select(func.sum(VoucherLine.credit)))
-    assert debit == credit == Decimal("196.07")
+    rates = await session.scalars(select(VoucherLine.exchange_rate).order_by(VoucherLine.id))
+    assert [str(rate) for rate in rates] == ["1.083700"] * 6 + ["1.000000"]
+    assert await _balance(session) == (Decimal("196.07"), Decimal("196.07"))
     expenses = list(await session.scalars(select(ProjectExpense).order_by(ProjectExpense.id)))
     assert [(str(e.cost_amount), e.currency_code) for e in expenses] == [
         ("104.0100", "EUR"),
@@ -111,6 +120,58 @@ async def test_e4_foreign_currency_report_posts_one_balanced_voucher(
     ]
     runs = list(await session.scalars(select(JobRun).where(JobRun.task_name == TASK_NAME)))
     assert [run.status for run in runs] == ["queued"]  # E5: deferred right after posting
+
+
+async def test_e4_payable_is_converted_once_per_currency_and_rate_date(
+    client: GraphQLClient, setup: Setup, session: AsyncSession
+) -> None:
+    """The issue's example: three EUR lines of 10.01 at 1.3333 debit 13.35 each (40.05), while
+    their total, 30.03, converts to 40.04: the payable is 40.04 and 0.01 round-off is a credit."""
+    session.add(
+        ExchangeRate(
+            from_currency="EUR", to_currency="USD", rate=Decimal("1.3333"), valid_from=TODAY
+        )
+    )
+    await session.commit()
+    lines = [{"amount": "10.01"}] * 3
+    report_id = await approved_report(client, setup, lines, currency="EUR")
+    posted = await transition(client, setup, POST, report_id, "accountant")
+    assert posted["errors"] == [] and posted["expenseReport"]["status"] == "POSTED"
+    debit = ("expense_integration", "13.3500", "0.0000", "10.0100", "TM1")
+    assert await _voucher_lines(session, setup) == [
+        debit,
+        debit,
+        debit,
+        ("employee_payable", "0.0000", "40.0400", "-30.0300", None),
+        ("round_off", "0.0000", "0.0100", "-0.0100", None),
+    ]
+    assert await _balance(session) == (Decimal("40.05"), Decimal("40.05"))
+
+
+async def test_e4_lines_of_other_dates_get_a_payable_each(
+    client: GraphQLClient, setup: Setup, session: AsyncSession
+) -> None:
+    """Two rate dates, two conversions: last month's line at 1.0837, today's at 1.3333."""
+    session.add(
+        ExchangeRate(
+            from_currency="EUR", to_currency="USD", rate=Decimal("1.3333"), valid_from=TODAY
+        )
+    )
+    await session.commit()
+    lines = [{"amount": "10.01"}, {"amount": "10.01", "date": RATES_FROM.isoformat()}] * 2
+    report_id = await approved_report(client, setup, lines, currency="EUR")
+    posted = await transition(client, setup, POST, report_id, "accountant")
+    assert posted["errors"] == []
+    rows = await _voucher_lines(session, setup)
+    # today: 2 x 13.35 debited, 20.02 x 1.3333 = 26.692666 -> 26.69 paid, -0.01;
+    # last month: 2 x 10.85 (10.847837) debited, 20.02 x 1.0837 = 21.695674 -> 21.70, +0.00
+    assert rows[4:] == [
+        ("employee_payable", "0.0000", "26.6900", "-20.0200", None),
+        ("employee_payable", "0.0000", "21.7000", "-20.0200", None),
+        ("round_off", "0.0000", "0.0100", "-0.0100", None),
+    ]
+    assert sorted(row[1] for row in rows[:4]) == ["10.8500", "10.8500", "13.3500", "13.3500"]
+    assert await _balance(session) == (Decimal("48.40"), Decimal("48.40"))
 
 
 async def test_e4_posting_twice_is_invalid_state(

@@ -72,6 +72,18 @@ async def test_v8_cancel_reverses_the_actuals_and_mirrors_the_voucher(
     rows = await session.scalars(select(Voucher).where(Voucher.vendor_invoice_id == invoice.id))
     first, second = sorted(rows, key=lambda voucher: voucher.id)
     assert second.reverses_voucher_id == first.id
+    projects = [
+        list(
+            await session.scalars(
+                select(VoucherLine.project_id)
+                .where(VoucherLine.voucher_id == voucher.id)
+                .order_by(VoucherLine.id)
+            )
+        )
+        for voucher in (first, second)
+    ]
+    # the five debits keep their project, mirrored; the two payables and round-off have none
+    assert projects[0] == projects[1] == [p.setup.tm_project.id] * 5 + [None] * 3
     for line in read["lines"]:
         originals = [row for row in line["actuals"] if row["reverses"] is None]
         reversals = [row for row in line["actuals"] if row["reverses"] is not None]

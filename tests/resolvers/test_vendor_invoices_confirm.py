@@ -43,13 +43,6 @@ async def p(session: AsyncSession, world: World) -> Purchasing:
     return await purchasing(session, world)
 
 
-def _roles(p: Purchasing) -> dict[str, str]:
-    return {
-        p.gid("Account", account.id): role
-        for role, account in p.world.companies["USPM"].accounts.items()
-    }
-
-
 def _actual(row: dict[str, Any]) -> tuple[Any, ...]:
     task = row["task"]["code"] if row["task"] else None
     return (
@@ -95,29 +88,38 @@ async def test_v7_confirm_posts_one_balanced_voucher(
     (voucher,) = read["vouchers"]
     assert (voucher["sourceType"], voucher["accountingDate"]) == ("vendor_invoice", str(TODAY))
     assert voucher["description"] == f"Vendor invoice {invoice.number} of ACME"
-    roles = _roles(p)
+    # L1: what the ledger keeps, read from the database.
+    rows = await session.scalars(select(VoucherLine).order_by(VoucherLine.id))
+    roles = {account.id: role for role, account in p.world.companies["USPM"].accounts.items()}
+    tm1 = p.setup.tm_project.id
     assert [
-        (roles[line["accountId"]], line["debit"], line["credit"], line["amountCurrency"])
-        for line in voucher["lines"]
+        (
+            roles[row.account_id],
+            str(row.debit),
+            str(row.credit),
+            str(row.amount_currency),
+            row.currency_code,
+            str(row.exchange_rate),
+            row.project_id,
+        )
+        for row in rows
     ] == [
-        # line 1, last month at 1.0837: 104.01 -> 112.72, 15.00 -> 16.26, 119.01 -> 128.97
-        ("procurement_integration", "112.7200", "0.0000", "104.0100"),
-        ("input_tax", "16.2600", "0.0000", "15.0000"),
-        ("vendor_payable", "0.0000", "128.9700", "-119.0100"),
-        # line 2, today at 1.0912: 45.55 -> 49.70, 8.65 -> 9.44, 54.20 -> 59.14
-        ("procurement_integration", "49.7000", "0.0000", "45.5500"),
-        ("input_tax", "9.4400", "0.0000", "8.6500"),
-        ("vendor_payable", "0.0000", "59.1400", "-54.2000"),
+        # line 1, last month at 1.0837: 104.01 -> 112.72, 15.00 -> 16.26
+        ("procurement_integration", "112.7200", "0.0000", "104.0100", "EUR", "1.083700", tm1),
+        ("input_tax", "16.2600", "0.0000", "15.0000", "EUR", "1.083700", tm1),
+        # line 2, today at 1.0912: 45.55 -> 49.70, 8.65 -> 9.44
+        ("procurement_integration", "49.7000", "0.0000", "45.5500", "EUR", "1.091200", tm1),
+        ("input_tax", "9.4400", "0.0000", "8.6500", "EUR", "1.091200", tm1),
         # line 3, today: 50.00 -> 54.56, no tax: no zero line (L2)
-        ("procurement_integration", "54.5600", "0.0000", "50.0000"),
-        ("vendor_payable", "0.0000", "54.5600", "-50.0000"),
-        # L1: 128.97 - 112.72 - 16.26 = -0.01, credited to balance the voucher
-        ("round_off", "0.0000", "0.0100", "-0.0100"),
+        ("procurement_integration", "54.5600", "0.0000", "50.0000", "EUR", "1.091200", tm1),
+        # E4's rule: one payable per rate date, its total converted once: 119.01 -> 128.97,
+        # today's 104.20 x 1.0912 = 113.70304 -> 113.70
+        ("vendor_payable", "0.0000", "128.9700", "-119.0100", "EUR", "1.083700", None),
+        ("vendor_payable", "0.0000", "113.7000", "-104.2000", "EUR", "1.091200", None),
+        # L1: last month 128.97 - 112.72 - 16.26 = -0.01, today 113.70 - 113.70 = 0;
+        # credited to balance the voucher
+        ("round_off", "0.0000", "0.0100", "-0.0100", "USD", "1.000000", None),
     ]
-    assert [line["exchangeRate"] for line in voucher["lines"]] == ["1.083700"] * 3 + [
-        "1.091200"
-    ] * 5 + ["1.000000"]
-    assert [line["currencyCode"] for line in voucher["lines"]] == ["EUR"] * 8 + ["USD"]
     debit = await session.scalar(select(func.sum(VoucherLine.debit)))
     credit = await session.scalar(select(func.sum(VoucherLine.credit)))
     assert debit == credit == Decimal("242.68")
