@@ -116,10 +116,15 @@ def _amounts(data: ExpenseLineData, currency: Currency) -> tuple[Decimal, Decima
                 f"quantity x unitPrice = {amount} exceeds the largest amount, {MAX_AMOUNT}.",
                 ["unitPrice"],
             )
+        if amount == 0:  # L2: a line of 0 could never be posted, so it is refused here
+            raise DomainError(
+                ErrorCode.OUT_OF_RANGE, "quantity x unitPrice must not round to 0.", ["unitPrice"]
+            )
         return amount, price
     if data.amount is None:
         raise DomainError(ErrorCode.REQUIRED, "Give the amount or the unit price.", ["amount"])
-    return check_decimal(data.amount, ["amount"], places=currency.decimals), None
+    places = currency.decimals  # L2: an amount of 0 could never be posted (exclusive minimum)
+    return check_decimal(data.amount, ["amount"], places=places, exclusive_minimum=True), None
 
 
 def _taxes(data: ExpenseLineData, amount: Decimal, currency: Currency) -> tuple[Decimal, Decimal]:

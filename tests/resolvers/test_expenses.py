@@ -143,6 +143,39 @@ async def test_e3_amounts_beyond_the_columns_are_typed_errors_not_internal_ones(
     assert await _count(session, ExpenseLine) == 0
 
 
+async def test_l2_a_zero_amount_line_is_refused_where_it_is_entered(
+    client: GraphQLClient, setup: Setup, session: AsyncSession
+) -> None:
+    """A line of 0 could never be posted (L2: no zero voucher lines) and its report would stay
+    Approved: add and update refuse it on the field, and write nothing."""
+    report_id = await create_report(client, setup, currency="EUR")
+    cases: list[tuple[dict[str, Any], list[str]]] = [
+        ({"amount": "0"}, ["amount"]),
+        ({"amount": "0.00", "salesTax": "0"}, ["amount"]),
+        ({"amount": None, "unitPrice": "0"}, ["unitPrice"]),
+        ({"quantity": "3", "amount": None, "unitPrice": "0.001"}, ["unitPrice"]),  # 0.003 EUR
+    ]
+    for values, field in cases:
+        payload = await add_line(client, setup, report_id, **values)
+        assert payload["expenseLine"] is None, values
+        assert [(e["code"], e["field"]) for e in payload["errors"]] == [("OUT_OF_RANGE", field)]
+    assert await _count(session, ExpenseLine) == 0
+    kept = await add_line(client, setup, report_id, amount="12.50")
+    for values, field in cases:
+        refused = await client.mutate(
+            UPDATE_LINE,
+            {"id": kept["expenseLine"]["id"], "input": line_input(setup, **values)},
+            token=setup.world.tokens["employee"],
+        )
+        assert refused["expenseLine"] is None, values
+        assert [(e["code"], e["field"]) for e in refused["errors"]] == [("OUT_OF_RANGE", field)]
+    line = await session.scalar(select(ExpenseLine).execution_options(populate_existing=True))
+    assert line is not None and (str(line.amount), line.unit_price) == ("12.5000", None)
+    # the smallest amount of the currency is a line
+    smallest = await add_line(client, setup, report_id, amount=None, unitPrice="0.005")
+    assert smallest["errors"] == [] and smallest["expenseLine"]["amount"] == "0.0100"
+
+
 async def test_e3_several_failures_are_reported_together(
     client: GraphQLClient, setup: Setup
 ) -> None:
