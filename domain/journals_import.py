@@ -64,7 +64,8 @@ async def _plan_targets(
     """Per group: fill the open Draft journal's room first, then as many new journals as needed.
 
     J2: never a Processing, Posted or Error journal; the Draft one is locked so a concurrent
-    posting claim waits until these lines are in.
+    posting claim waits until these lines are in. Groups come in period order and rows in
+    transaction date order, so new journal numbers follow time.
     """
     capacity = parameters.lines_per_journal
     unit = parameters.journal_period_unit
@@ -93,6 +94,8 @@ async def _plan_targets(
                     {**keys, "sequence_id": parameters.journal_sequence_id, "count": new_count},
                 )
             ).all()
+            # Ids ascend with the numbers (one insert, in series order): the earliest rows go
+            # to the lowest number (J2).
             for index, journal_id in enumerate(sorted(new_ids)):
                 first = room + index * capacity + 1
                 targets.append(_target(period_start, first, first + capacity - 1, journal_id))

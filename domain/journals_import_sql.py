@@ -46,13 +46,20 @@ DELETE FROM import_staged WHERE rate IS NULL
 RETURNING actual_id, currency_code, accounting_currency, transaction_date
 """
 
+# Rows numbered in time order inside their group, so that the group's first journal holds its
+# earliest transactions (J2: journal numbers follow time).
 NUMBER_ROWS = """
 CREATE TEMP TABLE import_rows ON COMMIT DROP AS
-SELECT s.*, row_number() OVER (PARTITION BY period_start ORDER BY actual_id) AS rn
+SELECT s.*,
+       row_number() OVER (PARTITION BY period_start ORDER BY transaction_date, actual_id) AS rn
 FROM import_staged s
 """
 
-GROUPS = "SELECT period_start, count(*) FROM import_rows GROUP BY period_start"
+# In period order: the groups' new journals draw their numbers one group after the other, so
+# the earliest period gets the lowest number.
+GROUPS = """
+SELECT period_start, count(*) FROM import_rows GROUP BY period_start ORDER BY period_start
+"""
 
 DRAFT_WITH_ROOM = """
 SELECT id, line_count FROM journal
@@ -67,7 +74,8 @@ NEW_JOURNALS = """
 INSERT INTO journal (legal_entity_id, number, status, period_start, period_unit, line_count)
 SELECT CAST(:legal_entity_id AS bigint), next_number(:sequence_id), 'draft',
        CAST(:period_start AS date), CAST(:unit AS varchar), 0
-FROM generate_series(1, :count)
+FROM generate_series(1, :count) AS n
+ORDER BY n
 RETURNING id
 """
 
@@ -98,7 +106,7 @@ WITH inserted AS (
               = coalesce(r.period_start, 'infinity'::date)
           AND t.first_rn <= r.rn
         ORDER BY t.first_rn DESC LIMIT 1) t
-    ORDER BY r.actual_id
+    ORDER BY r.period_start, r.rn  -- voucher numbers follow time too
     ON CONFLICT (actual_id) DO NOTHING
     RETURNING journal_id
 ), counted AS (

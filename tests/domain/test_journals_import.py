@@ -87,6 +87,49 @@ async def test_j2_groups_by_period_unit(session: AsyncSession, world: World) -> 
     assert sorted(start for start in journals if start) == [TODAY - dt.timedelta(days=40), TODAY]
 
 
+def _sequence_number(number: str) -> int:
+    return int("".join(char for char in number if char.isdigit()))
+
+
+async def _journals_by_number(session: AsyncSession, journal_ids: set[int]) -> list[Journal]:
+    rows = await session.scalars(select(Journal).where(Journal.id.in_(journal_ids)))
+    return sorted(rows, key=lambda journal: _sequence_number(journal.number))
+
+
+async def test_j2_journal_numbers_follow_the_periods(session: AsyncSession, world: World) -> None:
+    """Actuals of three months given newest first: the earliest month's journal is numbered
+    first, and so are its lines' voucher numbers (J3)."""
+    base = await staging(session, world)
+    await set_parameters(session, base.legal_entity_id, journal_period_unit="months")
+    two_months_ago = (LAST_MONTH - dt.timedelta(days=1)).replace(day=1)
+    months = [TODAY.replace(day=1), LAST_MONTH, two_months_ago]
+    for month in months:
+        await add_actuals(session, base, [Decimal(1), Decimal(2)], date=month)
+    result = await import_pending_actuals(session, base.legal_entity_id)
+    journals = await _journals_by_number(session, result.journal_ids)
+    assert [journal.period_start for journal in journals] == months[::-1]
+    lines = await journal_lines(session, base.legal_entity_id)
+    by_voucher = sorted(lines, key=lambda line: _sequence_number(line.voucher_number))
+    assert [line.date for line in by_voucher] == [month for month in months[::-1] for _ in "12"]
+
+
+async def test_j2_journals_of_one_period_are_numbered_by_first_date(
+    session: AsyncSession, world: World
+) -> None:
+    base = await staging(session, world)
+    await set_parameters(
+        session, base.legal_entity_id, journal_period_unit="all", lines_per_journal=2
+    )
+    days = [TODAY - dt.timedelta(days=offset) for offset in range(4)]
+    for day in days:  # newest first
+        await add_actuals(session, base, [Decimal(1)], date=day)
+    result = await import_pending_actuals(session, base.legal_entity_id)
+    journals = await _journals_by_number(session, result.journal_ids)
+    lines = await journal_lines(session, base.legal_entity_id)
+    dates = [sorted(line.date for line in lines if line.journal_id == j.id) for j in journals]
+    assert dates == [[days[3], days[2]], [days[1], days[0]]]
+
+
 async def test_j2_never_appends_to_a_journal_that_is_not_draft(
     session: AsyncSession, world: World
 ) -> None:
