@@ -22,6 +22,8 @@ class Builder(Protocol):
 
     def object(self, type_name: str, alias: str, nodes: list[FieldNode]) -> str: ...
 
+    def argument(self, parent: str, nodes: list[FieldNode], name: str, pg_type: str) -> str: ...
+
 
 class FieldSql(Protocol):
     def sql(self, builder: Builder, alias: str, nodes: list[FieldNode]) -> str: ...
@@ -83,9 +85,11 @@ class Children:
 
 @dataclass(frozen=True)
 class Custom:
-    """Anything else: a function of the builder, the row's alias and the field's nodes."""
+    """Anything else: a function of the builder, the row's alias and the field's nodes; with
+    `takes_arguments`, a field whose arguments it reads (`Builder.argument`)."""
 
     build: Callable[[Builder, str, list[FieldNode]], str]
+    takes_arguments: bool = False
 
     def sql(self, builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
         return self.build(builder, alias, nodes)

@@ -10,9 +10,9 @@ from typing import Any
 
 from graphql import FieldNode, GraphQLObjectType
 
-from compiler.catalog import TYPES
+from compiler.catalog import TYPES, TableType
 from compiler.selection import Selection
-from compiler.sql import Unsupported, cursor, where
+from compiler.sql import Statement, Unsupported, cursor, where
 from domain.actors import Actor
 from resolvers.pagination import check_first
 from schema.pages import after_key
@@ -68,23 +68,32 @@ def connection(
     type_name: str,
     conditions: list[str],
     alias: str,
+    order: tuple[str, ...] = (),
 ) -> str:
     """The connection object of the visible `type_name` rows (as `alias`) that meet
-    `conditions`, in id order (or newest first)."""
+    `conditions`, in id order (or newest first); with `order`, by those expressions first
+    (templates over the row `{t}`), then id, as `resolvers.pagination.ordered_page` reads it."""
     statement = selection.statement
     table = TYPES[type_name]
     first = statement.param((key, "first"), lambda b: b.arguments[key].first, "int")
     direction = "DESC" if page.newest_first else "ASC"
+    keys = [*(template.format(t=alias) for template in order), f"{alias}.id"]
     if page.after is not None:
         after = statement.param((key, "after"), lambda b: b.arguments[key].after, "bigint")
-        conditions = [*conditions, f"{alias}.id {'<' if page.newest_first else '>'} {after}"]
+        position = _position(statement, table, order, after)
+        listed_keys = f"({', '.join(keys)})" if order else keys[0]
+        conditions = [*conditions, f"{listed_keys} {'<' if page.newest_first else '>'} {position}"]
     rows = statement.alias()
+    sorted_by = [f"{k} AS order_{n}__" for n, k in enumerate(keys[:-1])]
     limited = (
-        f"SELECT {alias}.* FROM {table.table} {alias} WHERE {where(conditions)}"
-        f" ORDER BY {alias}.id {direction} LIMIT {first} + 1"
+        f"SELECT {', '.join([f'{alias}.*', *sorted_by])} FROM {table.table} {alias}"
+        f" WHERE {where(conditions)}"
+        f" ORDER BY {', '.join(f'{k} {direction}' for k in keys)} LIMIT {first} + 1"
     )
+    numbering = [*(f"{rows}.order_{n}__" for n in range(len(order))), f"{rows}.id"]
     numbered = (
-        f"SELECT {rows}.*, row_number() OVER (ORDER BY {rows}.id {direction}) AS row_number__"
+        f"SELECT {rows}.*, row_number() OVER"
+        f" (ORDER BY {', '.join(f'{k} {direction}' for k in numbering)}) AS row_number__"
         f" FROM ({limited}) {rows}"
     )
     on_page = f"FILTER (WHERE {rows}.row_number__ <= {first})"
@@ -134,6 +143,18 @@ def connection(
             raise Unsupported(f"{type_name}Connection.{name}")
     # GROUP BY (): one object for the page even when no aggregate is selected.
     return f"(SELECT json_build_object({', '.join(pairs)}) FROM ({numbered}) {rows} GROUP BY ())"
+
+
+def _position(statement: Statement, table: TableType, order: tuple[str, ...], after: str) -> str:
+    """Where the page continues: after the cursor's id, or, with `order`, after the position
+    of the visible row the cursor names (none, and so no row, for an id the caller may not
+    see). The cursor stays an id, so `order` may only read what never changes (L3)."""
+    if not order:
+        return after
+    named = statement.alias()
+    values = [*(template.format(t=named) for template in order), f"{named}.id"]
+    found = [f"{named}.id = {after}", *statement.visible(table.model, named)]
+    return f"(SELECT {', '.join(values)} FROM {table.table} {named} WHERE {where(found)})"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from compiler.connections import Page, connection, plain
 from compiler.master_data import callers_code
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import datetime, decimal, enum_name, global_id, present_or_fail
+from compiler.sql import datetime, decimal, enum_name, present_or_fail
 from db.models import ledger as models
 from domain.actors import Actor
 
@@ -24,9 +24,11 @@ register(
         {
             "number": Scalar("{t}.number"),
             "accountingDate": Scalar("{t}.accounting_date"),
-            "sourceType": Scalar("{t}.source_type"),
+            "sourceType": Scalar(enum_name("{t}.source_type", models.VoucherSource)),
             "description": Scalar("{t}.description"),
             "postedAt": Scalar(datetime("{t}.posted_at")),
+            "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
+            "reverses": ToOne("Voucher", "reverses_voucher_id"),
             "lines": Children("VoucherLine", "voucher_id"),
         },
     ),
@@ -34,13 +36,27 @@ register(
         "VoucherLine",
         models.VoucherLine,
         {
-            "accountId": Scalar(global_id("Account", "{t}.account_id")),
+            "account": ToOne("Account", "account_id"),
             "debit": Scalar(decimal("{t}.debit")),
             "credit": Scalar(decimal("{t}.credit")),
             "currencyCode": Scalar("{t}.currency_code"),
             "amountCurrency": Scalar(decimal("{t}.amount_currency")),
             "exchangeRate": Scalar(decimal("{t}.exchange_rate")),
             "description": Scalar("{t}.description"),
+            "billingSalesTaxGroup": Scalar("{t}.billing_sales_tax_group"),
+            "billingItemSalesTaxGroup": Scalar("{t}.billing_item_sales_tax_group"),
+            "project": ToOne("Project", "project_id"),
+            "dimensions": Children("VoucherLineDimension", "voucher_line_id"),
+            "voucher": ToOne("Voucher", "voucher_id"),
+        },
+    ),
+    TableType(
+        "VoucherLineDimension",
+        models.VoucherLineDimension,
+        {
+            "dimension": Scalar("{t}.dimension"),
+            "value": Scalar("{t}.value"),
+            "sharePercent": Scalar(decimal("{t}.share_percent")),
         },
         node=False,
     ),

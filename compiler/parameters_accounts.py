@@ -7,8 +7,9 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.catalog import Scalar, TableType, ToOne, register
+from compiler.catalog import Custom, Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection
+from compiler.ledger_books import account_balance
 from compiler.master_data import callers_code
 from compiler.roots import register_root
 from compiler.selection import Selection
@@ -24,6 +25,7 @@ register(
             "number": Scalar("{t}.number"),
             "name": Scalar("{t}.name"),
             "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
+            "balance": Custom(account_balance, takes_arguments=True),
         },
     ),
     TableType(

@@ -40,6 +40,8 @@ import compiler.jobs
 import compiler.journals
 import compiler.journals_roots
 import compiler.ledger
+import compiler.ledger_books
+import compiler.ledger_trial_balance
 import compiler.master_data
 import compiler.parameters
 import compiler.parameters_accounts
@@ -172,7 +174,7 @@ class Planner:
             self._plans.move_to_end(key)
         if plan is _FALLBACK:
             return None
-        binding = Binding(actor, prepared)
+        binding = Binding(actor, prepared, variables)
         return Request(plan, plan.parameters(binding), operation_name or "anonymous")
 
     def _build(

@@ -2,7 +2,8 @@
 
 Fields are collected as the specification's CollectFields does (response keys in first-seen
 order, fragments whose type condition applies, each fragment once per selection set).
-Directives (`@skip`, `@include`, ...) are not planned: such operations fall back.
+Directives (`@skip`, `@include`, ...) are not planned: such operations fall back, and so are
+fields with arguments unless their SQL reads them (`takes_arguments`, through `argument`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
 )
+from graphql.execution.values import get_argument_values
 
 from compiler.catalog import TYPES
 from compiler.sql import Statement, Unsupported, global_id
@@ -82,6 +84,20 @@ class Selection:
             return True
         return any(interface.name == condition for interface in runtime.interfaces)
 
+    def argument(self, parent: str, nodes: list[FieldNode], name: str, pg_type: str) -> str:
+        """The bind parameter of the argument `name` of the field `nodes` of type `parent`,
+        coerced from the document's literal or the request's variables as the reference path
+        coerces it (merged nodes have the same arguments in a valid document)."""
+        runtime = self.schema.get_type(parent)
+        if not isinstance(runtime, GraphQLObjectType):
+            raise Unsupported(parent)
+        definition, node = runtime.fields[nodes[0].name.value], nodes[0]
+        return self.statement.param(
+            ("field argument", id(node), name),
+            lambda b: get_argument_values(definition, node, b.variables)[name],
+            pg_type,
+        )
+
     def object(self, type_name: str, alias: str, nodes: list[FieldNode]) -> str:
         """The JSON object of the row `alias` of type `type_name` for the merged `nodes`."""
         runtime = self.schema.get_type(type_name)
@@ -94,12 +110,13 @@ class Selection:
             if name == "__typename":
                 pairs.append(f"'{key}', '{type_name}'::text")
                 continue
-            if any(node.arguments for node in field_nodes):
+            mapped = table_type.fields.get(name)
+            takes_arguments = getattr(mapped, "takes_arguments", False)
+            if any(node.arguments for node in field_nodes) and not takes_arguments:
                 raise Unsupported(f"{type_name}.{name} with arguments")
             if name == "id" and table_type.node:
                 pairs.append(f"'{key}', {global_id(type_name, f'{alias}.id')}")
                 continue
-            mapped = table_type.fields.get(name)
             if mapped is None:
                 raise Unsupported(f"{type_name}.{name}")
             pairs.append(f"'{key}', {mapped.sql(self, alias, field_nodes)}")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphql.execution.values import VariableValues
 from sqlalchemy import ColumnElement
 
 from compiler.scope import ENTITIES_MARK, USER_MARK, render, stand_in
@@ -28,11 +29,13 @@ class Unsupported(Exception):
 
 @dataclass(frozen=True)
 class Binding:
-    """What a plan's parameters are read from at execution: the caller and the root fields'
-    prepared arguments (by response key)."""
+    """What a plan's parameters are read from at execution: the caller, the root fields'
+    prepared arguments (by response key) and the request's coerced variables (the arguments
+    of nested fields, `Selection.argument`)."""
 
     actor: Actor
     arguments: dict[str, Any]
+    variables: VariableValues | None = None
 
 
 Getter = Callable[[Binding], Any]

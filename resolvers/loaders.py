@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from resolvers.context import Context
 
 M = TypeVar("M", bound=Base)
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class Loaders:
@@ -41,6 +43,16 @@ class Loaders:
                 load_fn=self._children_batch(model, parent_column, order_by)
             )
         return self._loaders[key]
+
+    def batch(
+        self, key: Hashable, load: Callable[[list[K]], Awaitable[Sequence[V]]]
+    ) -> DataLoader[K, V]:
+        """A loader of a resolver's own batch function (a sum per account, say), one per
+        `key` per request; `load` answers a value per key, in the keys' order."""
+        if key not in self._loaders:
+            self._loaders[key] = DataLoader(load_fn=load)
+        loader: DataLoader[K, V] = self._loaders[key]
+        return loader
 
     def _scoped(self, model: type[M]) -> Select[Any]:
         from domain.scope import visible_rows

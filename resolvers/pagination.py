@@ -1,4 +1,5 @@
-"""Keyset pagination: `WHERE id > :after ORDER BY id LIMIT first + 1`, never OFFSET."""
+"""Keyset pagination: `WHERE id > :after ORDER BY id LIMIT first + 1`, never OFFSET (or an
+order of several keys ending with the id, `ordered_page`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from domain.errors import DomainError, ErrorCode
 from resolvers.context import Context
@@ -56,8 +58,32 @@ async def keyset_page(
     if after is not None:
         statement = statement.where(id_column < after if newest_first else id_column > after)
     order = id_column.desc() if newest_first else id_column
-    statement = statement.order_by(order).limit(first + 1)
-    rows = list((await context.read(lambda session: session.scalars(statement))).all())
+    return await _page(context, statement.order_by(order), first, after)
+
+
+async def ordered_page(
+    context: Context,
+    statement: Select[Any],
+    keys: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
+    position: Callable[[int], ScalarSelect[Any]],
+    *,
+    first: int,
+    after: int | None,
+) -> Page[Any]:
+    """A keyset page in the order of `keys`, the last of them the row's id (an account
+    statement: date, voucher, line). The cursor stays the id: `position(after)` selects the
+    keys of the row it names, none for a row the caller may not see (an empty page), so the
+    keys may only be values that never change (L3)."""
+    check_first(first)
+    if after is not None:
+        statement = statement.where(tuple_(*keys) > position(after))
+    return await _page(context, statement.order_by(*keys), first, after)
+
+
+async def _page(context: Context, ordered: Select[Any], first: int, after: int | None) -> Page[Any]:
+    """The first `first` rows of `ordered`, and one more read to see whether more follow."""
+    limited = ordered.limit(first + 1)
+    rows = list((await context.read(lambda session: session.scalars(limited))).all())
     has_next = len(rows) > first
     rows = rows[:first]
     return Page(rows, [row.id for row in rows], has_next, after is not None)

@@ -27,6 +27,7 @@ from schema.jobs import JobsMutation, JobsQuery
 from schema.journals import JournalsMutation, JournalsQuery
 from schema.journals_posting import JournalPostingMutation
 from schema.ledger import LedgerMutation, LedgerQuery
+from schema.ledger_books import LedgerBooksQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
 from schema.parameters import ParametersMutation, ParametersQuery
 from schema.prices import PricesMutation, PricesQuery
@@ -55,6 +56,7 @@ class Query(
     PricesQuery,
     JobsQuery,
     VendorInvoicesQuery,
+    LedgerBooksQuery,
 ):
     pass
 

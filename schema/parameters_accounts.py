@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
 import strawberry
 
 from db.models import master_data as models
 from domain import parameters_accounts as domain
 from resolvers.context import Info
+from resolvers.ledger_books import account_balance
 from schema.errors import UserError
 from schema.master_data import LegalEntity
 from schema.node import register_node, related
@@ -26,6 +31,16 @@ class Account(Node):
     @strawberry.field
     async def legal_entity(self, info: Info) -> LegalEntity | None:
         return await related(info, models.LegalEntity, self.legal_entity_id, LegalEntity.from_row)
+
+    @strawberry.field(
+        description="Debits minus credits of its voucher lines dated up to asOf; 0 when none."
+    )
+    async def balance(
+        self,
+        info: Info,
+        as_of: Annotated[dt.date, strawberry.argument(description="The last accounting date.")],
+    ) -> Decimal:
+        return await account_balance(info.context, self.pk, as_of)
 
 
 register_node("Account", models.Account, Account.from_row)

@@ -134,7 +134,7 @@ ACTUALS = """
 query Actuals($pending: Boolean) {
   reports: expenseReports(first: 10, sort: NEWEST_FIRST) { nodes {
     number voucher { number accountingDate sourceType postedAt lines {
-      accountId debit credit currencyCode amountCurrency exchangeRate description } }
+      account { id } debit credit currencyCode amountCurrency exchangeRate description } }
     lines { actuals { id actualType transactionClass sourceType amount unitAmount quantity
       adjustmentStatus pricingWarning transactionDate createdAt project { code } task { code }
       reverses { id } journalLine { id } expenseLine { lineNumber } expenseReport { number } } }

@@ -59,14 +59,19 @@ async def test_v8_cancel_reverses_the_actuals_and_mirrors_the_voucher(
     assert canceled["vendorInvoice"]["canceledAt"] is not None
     read = await view(client, p, invoice.id)
     original, reversal = read["vouchers"]
-    assert reversal["sourceType"] == "reversal" and reversal["accountingDate"] == str(TODAY)
+    assert reversal["sourceType"] == "REVERSAL" and reversal["accountingDate"] == str(TODAY)
     assert reversal["number"] != original["number"]
     assert reversal["description"] == f"Reversal of Vendor invoice {invoice.number} of ACME"
     assert [
-        (line["accountId"], line["debit"], line["credit"], line["amountCurrency"])
+        (line["account"]["id"], line["debit"], line["credit"], line["amountCurrency"])
         for line in reversal["lines"]
     ] == [
-        (line["accountId"], line["credit"], line["debit"], str(-Decimal(line["amountCurrency"])))
+        (
+            line["account"]["id"],
+            line["credit"],
+            line["debit"],
+            str(-Decimal(line["amountCurrency"])),
+        )
         for line in original["lines"]
     ]
     rows = await session.scalars(select(Voucher).where(Voucher.vendor_invoice_id == invoice.id))

@@ -86,7 +86,7 @@ async def test_v7_confirm_posts_one_balanced_voucher(
     assert confirmed["vendorInvoice"]["confirmedAt"] is not None
     read = await view(client, p, invoice.id)
     (voucher,) = read["vouchers"]
-    assert (voucher["sourceType"], voucher["accountingDate"]) == ("vendor_invoice", str(TODAY))
+    assert (voucher["sourceType"], voucher["accountingDate"]) == ("VENDOR_INVOICE", str(TODAY))
     assert voucher["description"] == f"Vendor invoice {invoice.number} of ACME"
     # L1: what the ledger keeps, read from the database.
     rows = await session.scalars(select(VoucherLine).order_by(VoucherLine.id))

@@ -266,7 +266,7 @@ CANCEL = f"""mutation($id: ID!, $date: Date) {{
 VIEW = """query($id: ID!) { node(id: $id) { ... on VendorInvoice {
   status accountingDate confirmedAt canceledAt
   vouchers { number sourceType accountingDate description
-    lines { accountId debit credit currencyCode amountCurrency exchangeRate description } }
+    lines { account { id } debit credit currencyCode amountCurrency exchangeRate description } }
   lines { lineNumber warnings matchedActuals { id adjustmentStatus }
     actuals { actualType sourceType transactionDate quantity currencyCode unitAmount amount
       adjustmentStatus pricingWarning task { code } reverses { id } } } } } }"""
