@@ -22,13 +22,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from compiler.asgi import CompiledReads, pool_fetch, session_fetch
 from compiler.plan import Planner
 from compiler.pool import ReadPool
 from config import Settings, get_settings
+from db import outage
 from db.events import EventListener
 from db.migrate import current_revision, head_revision
 from db.session import make_autocommit_session_factory, make_engine, make_session_factory
@@ -48,6 +51,7 @@ from resolvers.context import ApiError, Context, close_session
 from schema import schema
 
 SessionFactory = Callable[[], AsyncSession]
+SUB_RESPONSE = "sub_response"  # strawberry's response of the request, in the scope's state
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -74,6 +78,7 @@ class GraphQLApp(GraphQL[Context, None]):
             actor_or_none=None,
             events=getattr(request.app.state, "events", None),
         )
+        request.scope["state"][SUB_RESPONSE] = response  # process_result may set its status
         if isinstance(request, Request):
             try:
                 context.actor_or_none = actor_from_header(
@@ -82,6 +87,19 @@ class GraphQLApp(GraphQL[Context, None]):
             except AuthenticationError as error:
                 context.auth_error = str(error)
         return context
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """A database outage that left no data answers 503 where the protocol allows it."""
+        processed = await super().process_result(request, result)
+        codes = {(error.extensions or {}).get("code") for error in result.errors or []}
+        status = outage.http_status(request.headers.get("accept", ""))
+        if result.data is None and codes == {outage.CODE} and status == 503:
+            response = request.scope["state"][SUB_RESPONSE]
+            response.status_code = status
+            response.headers["retry-after"] = str(outage.RETRY_AFTER_SECONDS)
+        return processed
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: a connection without a valid token is closed with 4403."""

@@ -7,6 +7,7 @@ fails, is handed to strawberry untouched.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Awaitable, Callable
 
@@ -15,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from compiler.plan import Planner, Request
+from compiler.pool import ACQUIRE_TIMEOUT_SECONDS
 from compiler.sql import FALLBACK_MARK
 from config import Settings
+from db import outage
 from http_protocol import PARSED_REQUEST
-from observability import LATENCY, READ_FALLBACKS, REQUESTS, SQL_STATEMENTS, log
+from observability import ERRORS, LATENCY, READ_FALLBACKS, REQUESTS, SQL_STATEMENTS, log
 from resolvers.auth import AuthenticationError, actor_from_header
 
 # Reads the JSON text of a planned request's statement, from a pool or the request's session.
@@ -30,7 +33,7 @@ def pool_fetch(pool: Callable[[], asyncpg.Pool]) -> Fetch:
     asyncpg prepares the statement once per connection and reuses it."""
 
     async def fetch(scope: Scope, request: Request) -> bytes:
-        async with pool().acquire() as connection:
+        async with pool().acquire(timeout=ACQUIRE_TIMEOUT_SECONDS) as connection:
             data: bytes = await connection.fetchval(request.plan.sql, *request.parameters)
         SQL_STATEMENTS.inc()
         return data
@@ -84,6 +87,9 @@ class CompiledReads:
         try:
             data = await self.fetch(scope, request)
         except Exception as error:  # the reference path answers, and reports what it finds
+            if outage.is_outage(error):  # it would fail the same way: the client retries
+                await _respond_unavailable(scope, send, error)
+                return True
             if FALLBACK_MARK in str(error):  # failed on purpose: strawberry refuses it
                 READ_FALLBACKS.labels(reason="refused").inc()
             else:
@@ -123,11 +129,26 @@ class CompiledReads:
         return self.planner.plan(query, name, variables, actor)
 
 
-async def _respond(send: Send, body: bytes) -> None:
-    headers: list[tuple[bytes, bytes]] = [
+async def _respond_unavailable(scope: Scope, send: Send, error: Exception) -> None:
+    """The database is out of reach: the typed, retryable error the reference path gives."""
+    log.warning("database_unavailable", error=repr(error), path="compiled")
+    ERRORS.labels(code=outage.CODE).inc()
+    extensions = {"code": outage.CODE, "retryable": True}
+    body = {"data": None, "errors": [{"message": outage.MESSAGE, "extensions": extensions}]}
+    accept = dict(scope.get("headers") or []).get(b"accept", b"").decode("latin-1")
+    status = outage.http_status(accept)
+    retry = [(b"retry-after", str(outage.RETRY_AFTER_SECONDS).encode())] if status == 503 else []
+    await _respond(send, json.dumps(body).encode(), status=status, headers=retry)
+
+
+async def _respond(
+    send: Send, body: bytes, status: int = 200, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
         (b"x-read-path", b"compiled"),
+        *(headers or []),
     ]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -14,6 +14,9 @@ from db.urls import engine_url
 
 MAX_PREPARED_BYTES = 256 * 1024
 PREPARED_STATEMENTS = 32  # per connection (each holds its plan in the backend); LRU
+# Seconds a read waits for a free connection (or a new one) before it is answered as
+# SERVICE_UNAVAILABLE (db/outage.py); asyncpg would otherwise wait for ever.
+ACQUIRE_TIMEOUT_SECONDS = 30.0
 
 
 async def _unchanged(connection: asyncpg.Connection) -> None:

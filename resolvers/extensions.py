@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
+from db import outage
 from db.guards import is_data_exception
 from domain.errors import DomainError
 from observability import ERRORS, LATENCY, REQUESTS, log
@@ -21,6 +22,8 @@ def is_expected(error: GraphQLError) -> bool:
     original = error.original_error
     # A GraphQLError as the cause: graphql-core refusing a variable's value (coercion).
     if original is not None and is_data_exception(original):
+        return True
+    if original is not None and outage.is_outage(original):  # typed by _typed, not masked
         return True
     return original is None or isinstance(original, GraphQLError | DomainError)
 
@@ -66,6 +69,8 @@ class MaskUnexpectedErrors(MaskErrors):
     def _typed(error: GraphQLError) -> GraphQLError:
         """A DomainError raised by a query resolver is bad user input with its reason."""
         original = error.original_error
+        if original is not None and outage.is_outage(original):
+            return unavailable(error)
         if isinstance(original, DomainError):
             ERRORS.labels(code="BAD_USER_INPUT").inc()
             return GraphQLError(
@@ -97,6 +102,18 @@ class MaskUnexpectedErrors(MaskErrors):
             ERRORS.labels(code="BAD_USER_INPUT").inc()
             error.extensions = {"code": "BAD_USER_INPUT"}
         return error
+
+
+def unavailable(error: GraphQLError) -> GraphQLError:
+    """The database is out of reach: a typed error the client retries, not a fault to mask."""
+    log.warning("database_unavailable", path=error.path, error=repr(error.original_error))
+    ERRORS.labels(code=outage.CODE).inc()
+    return GraphQLError(
+        message=outage.MESSAGE,
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": outage.CODE, "retryable": True},
+    )
 
 
 class OperationMetrics(SchemaExtension):
