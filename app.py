@@ -12,7 +12,6 @@ from typing import Any
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -33,11 +32,11 @@ from compiler.pool import ReadPool
 from config import Settings, get_settings
 from db import outage
 from db.events import EventListener
-from db.migrate import current_revision, head_revision
 from db.session import make_autocommit_session_factory, make_engine, make_session_factory
 from db.urls import engine_url
 from http_protocol import GraphQLHttp
 from jobs.app import open_jobs
+from jobs.supervision import WorkerSupervisor
 from jobs.worker import in_process_worker
 from observability import (
     DB_POOL_CHECKED_OUT,
@@ -46,6 +45,7 @@ from observability import (
     count_statements,
     log,
 )
+from readiness import readyz
 from resolvers.auth import AuthenticationError, actor_from_header
 from resolvers.context import ApiError, Context, close_session
 from schema import schema
@@ -162,22 +162,6 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(request: Request) -> Response:
-    engine: AsyncEngine = request.app.state.engine
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-            revision = await conn.run_sync(current_revision)
-    except Exception as exc:  # any failure to reach the database means not ready
-        return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
-    head = head_revision()
-    if revision != head:
-        return JSONResponse(
-            {"status": "migrations pending", "revision": revision, "head": head}, status_code=503
-        )
-    return JSONResponse({"status": "ready", "revision": revision})
-
-
 async def metrics(request: Request) -> Response:
     """This process's metrics, or with PROMETHEUS_MULTIPROC_DIR (set by `cli.py run` for its
     API processes) the sum over every process, whichever one answers the scrape."""
@@ -232,7 +216,9 @@ def create_app(
             await listener.start()
         app.state.events = listener
         try:
-            async with reads, job_runner(settings, engine):
+            async with reads, job_runner(settings, engine) as runner:
+                # /readyz reports the worker this process runs (readiness.py).
+                app.state.worker = runner if isinstance(runner, WorkerSupervisor) else None
                 log.info("api_started")
                 yield
         finally:

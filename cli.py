@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
@@ -125,25 +124,21 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def _job_worker(settings: Settings) -> Iterator[None]:
-    """One `cli.py worker` process beside the API processes, stopped (gracefully, then
-    killed) when the block ends. Its own session keeps a terminal's Ctrl-C from reaching it
-    directly: the second signal of procrastinate's worker is an immediate stop, so it gets
-    exactly one, from here."""
+    """One `cli.py worker` process beside the API processes, started again whenever it dies
+    (jobs/worker_process.py), and stopped (gracefully, then killed) when the block ends."""
     if not settings.run_worker:
         yield
         return
-    worker = subprocess.Popen(
-        [sys.executable, str(PROJECT_ROOT / "cli.py"), "worker"], start_new_session=True
+    from jobs.worker_process import WorkerProcess
+
+    worker = WorkerProcess(
+        [sys.executable, str(PROJECT_ROOT / "cli.py"), "worker"], stop_seconds=WORKER_STOP_SECONDS
     )
+    worker.start()
     try:
         yield
     finally:
-        worker.terminate()
-        try:
-            worker.wait(WORKER_STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        worker.stop()
 
 
 @contextlib.contextmanager
@@ -199,7 +194,7 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
         print("The database is not migrated to head: run `make migrate` first.", file=sys.stderr)
         return 1
     # Imported lazily: the other commands need not load procrastinate.
-    from jobs.worker import DEFAULT_CONCURRENCY, run_worker
+    from jobs.worker import run_worker
     from observability import configure_logging
 
     configure_logging(settings.is_development)
@@ -209,7 +204,7 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
             run_worker(
                 settings,
                 queues=args.queues,
-                concurrency=args.concurrency or DEFAULT_CONCURRENCY,
+                concurrency=args.concurrency or None,  # default: JOBS_CONCURRENCY
             )
         )
     return 0

@@ -30,6 +30,18 @@ class Settings(BaseSettings):
     # API processes `cli.py run` serves with (uvicorn workers): one per core by default.
     web_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     db_pool_size: int = 10
+    # Job workers (jobs/): jobs run at once per worker, and the connections of its job pool
+    # (0: concurrency plus one each for fetching, the heartbeat, periodic deferrals and abort
+    # polling, so a busy worker never waits for a connection to beat or fetch).
+    jobs_concurrency: int = Field(default=4, ge=1)
+    jobs_pool_size: int = Field(default=0, ge=0)
+    # Seconds a job-pool request waits for a connection before it fails (logged, and the
+    # worker starts over) and between two heartbeats of a worker.
+    jobs_pool_timeout_seconds: float = Field(default=30.0, gt=0)
+    jobs_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    # A running job is re-queued only when its worker is gone: its heartbeat this old AND its
+    # session lock released (jobs/liveness.py). Generous: a busy worker beats late.
+    jobs_stalled_after_seconds: float = Field(default=60.0, gt=0)
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
@@ -39,6 +51,10 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.env == "development"
+
+    @property
+    def jobs_pool_connections(self) -> int:
+        return self.jobs_pool_size or self.jobs_concurrency + 4
 
 
 @lru_cache(maxsize=1)

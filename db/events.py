@@ -5,7 +5,9 @@ a journal, a journal line, a job run or a vendor invoice is inserted or changes 
 API instance holds one `EventListener`; each GraphQL subscription takes a `Subscription` (a
 bounded queue with a filter). Events are published at commit, so a subscriber never sees a
 rolled-back change. Events raised while the connection is down are lost: subscribers that must
-not miss a state re-read it after `EventListener.reconnects` grows.
+not miss a state re-read it after `EventListener.reconnects` grows. A lost connection is tried
+again with a growing delay (an outage of the database heals by itself); /readyz reports the
+listener's `state()`.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg  # ships no type information
 
+from observability import log
+
 CHANNEL = "projops_events"
 APPLICATION_NAME = "projops-events"
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,12 +104,14 @@ class EventListener:
         *,
         channel: str = CHANNEL,
         retry_delay: float = 1.0,
+        max_retry_delay: float = 2.0,
         health_interval: float = 10.0,
         queue_size: int = 1000,
     ) -> None:
         self._dsn = dsn
         self._channel = channel
         self._retry_delay = retry_delay
+        self._max_retry_delay = max_retry_delay
         self._health_interval = health_interval
         self._queue_size = queue_size
         self._subscriptions: set[Subscription] = set()
@@ -114,6 +119,8 @@ class EventListener:
         self._listening = asyncio.Event()
         # Times the connection was lost (or could not be made) and listening started over.
         self.reconnects = 0
+        self._last_error: str | None = None
+        self._down_since: float | None = None  # time.monotonic() when listening stopped
 
     def subscribe(self, accept: EventFilter | None = None) -> Subscription:
         subscription = Subscription(self, accept or _accept_all, self._queue_size)
@@ -147,22 +154,42 @@ class EventListener:
         """Wait until the connection listens (again, after a loss)."""
         await self._listening.wait()
 
+    def state(self) -> dict[str, object]:
+        """For /readyz: listening or reconnecting, and since when and why."""
+        if self._listening.is_set():
+            return {"state": "listening", "reconnects": self.reconnects}
+        down_for = None if self._down_since is None else time.monotonic() - self._down_since
+        return {
+            "state": "reconnecting" if self._task is not None else "stopped",
+            "reconnects": self.reconnects,
+            "down_seconds": None if down_for is None else round(down_for, 1),
+            "error": self._last_error,
+        }
+
     def _on_notification(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         event = Event.from_payload(payload)
         if event is None:
-            log.warning("ignored a malformed event payload: %r", payload)
+            log.warning("event_payload_ignored", payload=payload)
             return
         self.publish(event)
 
     async def _run(self) -> None:
+        delay = self._retry_delay
         while True:
             try:
                 await self._listen_until_lost()
+                self._last_error = "the connection was closed"
             except Exception as exc:  # any failure: log it, wait, listen again
-                log.warning("event listener connection lost: %r", exc)
+                self._last_error = repr(exc)
+            if self._listening.is_set():  # it was listening: start over at the shortest delay
+                delay = self._retry_delay
+            if self._listening.is_set() or self._down_since is None:
+                self._down_since = time.monotonic()
             self._listening.clear()
             self.reconnects += 1
-            await asyncio.sleep(self._retry_delay)
+            log.warning("event_listener_lost", error=self._last_error, retry_in=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._max_retry_delay)
 
     async def _listen_until_lost(self) -> None:
         # The application name lets an operator (or a test) find this connection.
@@ -174,6 +201,10 @@ class EventListener:
         try:
             await connection.add_listener(self._channel, self._on_notification)
             self._listening.set()
+            if self._down_since is not None:
+                down_for = round(time.monotonic() - self._down_since, 2)
+                log.info("event_listener_listening", reconnects=self.reconnects, down_for=down_for)
+                self._down_since = None
             await self._watch(connection, lost)
         finally:
             with contextlib.suppress(Exception):

@@ -27,9 +27,14 @@ TASK_MODULES = ["jobs.demo_tasks", "jobs.recovery", "jobs.approval", "jobs.journ
 app = procrastinate.App(
     connector=procrastinate.PsycopgConnector(),
     import_paths=TASK_MODULES,
+    # A starting worker would delete the rows of workers whose heartbeat is late, alive or
+    # not, and their running jobs would then look abandoned: recovery prunes instead, only
+    # workers that are gone (jobs/recovery.py, jobs/liveness.py).
+    worker_defaults={"stalled_worker_timeout": 365 * 24 * 3600.0},
 )
 
 _sessions: async_sessionmaker[AsyncSession] | None = None
+JOBS_POOL_NAME = "projops-jobs"
 
 
 class JobsNotOpen(RuntimeError):
@@ -44,8 +49,16 @@ def task_sessions() -> async_sessionmaker[AsyncSession]:
 
 
 def make_connector(settings: Settings, url: str | None = None) -> procrastinate.PsycopgConnector:
+    """Sized from settings: the jobs running at once and the worker's own requests (fetch,
+    heartbeat, periodic deferrals, abort polling) each get a connection without waiting."""
     conninfo = psycopg_conninfo(url or libpq_url(settings))
-    return procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=4)
+    return procrastinate.PsycopgConnector(
+        conninfo=conninfo,
+        min_size=1,
+        max_size=settings.jobs_pool_connections,
+        timeout=settings.jobs_pool_timeout_seconds,
+        name=JOBS_POOL_NAME,
+    )
 
 
 @asynccontextmanager

@@ -52,10 +52,21 @@ async def test_healthz_answers_without_database(settings: Settings) -> None:
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
 
 
-async def test_readyz_ready_when_migrated(client: GraphQLClient) -> None:
-    response = await client.http.get("/readyz")
+async def test_readyz_ready_when_every_part_is(settings: Settings, database_url: str) -> None:
+    """The database, its migrations and the event listener (this app runs no job worker)."""
+    api = create_app(settings.model_copy(update={"database_url": database_url}))
+    async with api.router.lifespan_context(api), GraphQLClient.for_app(api) as client:
+        response = await client.http.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "revision": head_revision()}
+    head = head_revision()
+    assert response.json() == {
+        "status": "ready",
+        "checks": {
+            "database": {"state": "up"},
+            "migrations": {"state": "current", "revision": head, "head": head},
+            "listener": {"state": "listening", "reconnects": 0},
+        },
+    }
 
 
 async def test_readyz_503_when_database_is_behind_head(settings: Settings) -> None:
@@ -63,8 +74,9 @@ async def test_readyz_503_when_database_is_behind_head(settings: Settings) -> No
         async with app_on(settings, url) as client:
             response = await client.http.get("/readyz")
     assert response.status_code == 503
-    assert response.json() == {
-        "status": "migrations pending",
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["checks"]["migrations"] == {
+        "state": "pending",
         "revision": "0002",
         "head": head_revision(),
     }
@@ -76,7 +88,8 @@ async def test_readyz_503_when_database_is_unreachable(settings: Settings) -> No
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable"
-    assert body["error"]  # the reason, for whoever reads the probe's output
+    assert body["checks"]["database"]["state"] == "down"
+    assert body["checks"]["database"]["error"]  # the reason, for whoever reads the probe
 
 
 async def test_metrics_count_operations_by_name(client: GraphQLClient, world: World) -> None:
