@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     max_tokens: int = 5000
     # Query operations compiled into one SQL statement (compiler/); false: strawberry answers all.
     compiled_reads: bool = True
+    # Open GraphQL subscriptions one user may hold on one API process, and one API process in
+    # all; past either a subscribe is refused (TOO_MANY_SUBSCRIPTIONS). An idle subscription
+    # holds no database connection, only memory and a socket.
+    max_subscriptions_per_user: int = Field(default=20, ge=1)
+    max_subscriptions: int = Field(default=2000, ge=1)
 
     @property
     def is_development(self) -> bool:

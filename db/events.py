@@ -60,16 +60,22 @@ def _accept_all(_: Event) -> bool:
 
 
 class Subscription:
-    """One subscriber's queue. A slow subscriber loses its oldest events, never blocks others."""
+    """One subscriber's queue. A slow subscriber loses its oldest events, never blocks others.
+
+    `owner` (the subscriber's user id) lets the listener count a user's subscriptions; `accept`
+    may be replaced after subscribing: a subscription is counted (and so capped) the moment it
+    asks, and filtered once its access check has run."""
 
     def __init__(self, listener: EventListener, accept: EventFilter, maxsize: int) -> None:
         self._listener = listener
-        self._accept = accept
+        self.accept = accept
+        self.owner: int | None = None
         self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=maxsize)
         self.dropped = 0
 
     def offer(self, event: Event) -> None:
-        if not self._accept(event):
+        # Called for every event and every subscriber: a filter of a few comparisons, no I/O.
+        if not self.accept(event):
             return
         if self.queue.full():
             self.queue.get_nowait()
@@ -134,6 +140,12 @@ class EventListener:
         """Hand one event to every matching subscriber (also used for local events in tests)."""
         for subscription in list(self._subscriptions):
             subscription.offer(event)
+
+    def open_subscriptions(self, owner: int | None = None) -> int:
+        """Subscriptions open on this instance; with `owner`, that owner's only."""
+        if owner is None:
+            return len(self._subscriptions)
+        return sum(1 for subscription in self._subscriptions if subscription.owner == owner)
 
     async def start(self) -> None:
         """Start listening; returns once the first LISTEN is in place (bound it with

@@ -113,6 +113,25 @@ class Context:
                 raise RuntimeError("the request is over and its session closed")
             yield session
 
+    @asynccontextmanager
+    async def brief_session(self) -> AsyncIterator[AsyncSession]:
+        """A session of its own for one short piece of work of a long-lived operation (a
+        subscription's access check), closed on exit: its connection is back in the pool
+        before the operation goes on waiting. `session` lives as long as the WebSocket, and
+        a statement on it would keep its connection checked out, idle in transaction, until
+        the socket closes: twenty idle subscribers would hold the whole pool."""
+        own = self.session.sync_session
+        session = AsyncSession(
+            bind=self.session.bind,  # the engine; in the tests, their connection
+            join_transaction_mode=own.join_transaction_mode,
+            expire_on_commit=False,
+            autoflush=False,
+        )
+        try:
+            yield session
+        finally:
+            await close_session(session)
+
     async def read(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """One read of a query resolver on the session, run to completion even when the
         resolver is cancelled (a failing sibling root field): see to_completion."""
