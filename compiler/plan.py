@@ -34,6 +34,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 import compiler.actuals
 import compiler.categories
+import compiler.dimensions
 import compiler.expenses
 import compiler.expenses_roots
 import compiler.jobs

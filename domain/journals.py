@@ -15,6 +15,7 @@ from db.models.audit import AuditRecord
 from db.models.journals import Journal, JournalLine, JournalLineDimension, JournalStatus, LineStatus
 from db.models.master_data import Role
 from domain.actors import Actor
+from domain.dimensions_check import check_active_pairs
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.scope import callers_row, in_callers_entities
 from domain.validation import check_decimal
@@ -124,6 +125,8 @@ async def edit_line(session: AsyncSession, actor: Actor, edit: LineEdit) -> Jour
         line.billing_item_sales_tax_group = edit.billing_item_sales_tax_group.strip() or None
     if edit.dimensions is not None:
         check_shares(edit.dimensions)
+        pairs = [(share.dimension.strip(), share.value.strip()) for share in edit.dimensions]
+        await check_active_pairs(session, line.legal_entity_id, pairs)
         await session.execute(
             delete(JournalLineDimension).where(JournalLineDimension.journal_line_id == line.id)
         )

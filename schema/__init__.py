@@ -21,6 +21,7 @@ from resolvers.context import QueriesWithoutTransaction
 from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics, is_expected
 from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
+from schema.dimensions import DimensionsMutation, DimensionsQuery
 from schema.events import Subscription
 from schema.expenses import ExpensesMutation, ExpensesQuery
 from schema.jobs import JobsMutation, JobsQuery
@@ -56,6 +57,7 @@ class Query(
     PricesQuery,
     JobsQuery,
     VendorInvoicesQuery,
+    DimensionsQuery,
     LedgerBooksQuery,
 ):
     pass
@@ -78,6 +80,7 @@ class Mutation(
     JobsMutation,
     VendorInvoicesMutation,
     VendorInvoiceWorkflowMutation,
+    DimensionsMutation,
 ):
     pass
 

@@ -15,6 +15,7 @@ from domain.journals_import import import_pending_actuals
 from schema.relay import encode_id
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.counter import StatementCounter
+from tests.support.dimensions import add_dimension
 from tests.support.journals import add_actuals, staging
 from tests.support.world import World
 
@@ -98,6 +99,8 @@ async def test_j4_draft_line_takes_tax_groups_and_full_distribution(
     client: GraphQLClient, world: World, session: AsyncSession
 ) -> None:
     (line,) = await _imported(session, world)
+    await add_dimension(session, world, "USPM", "Department", "Sales", "Ops")
+    await session.commit()
     shares = [
         {"dimension": "Department", "value": "Sales", "sharePercent": "60"},
         {"dimension": "Department", "value": "Ops", "sharePercent": "40"},

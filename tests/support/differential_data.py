@@ -8,17 +8,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from config import Settings
 from db.models.actuals import Actual
-from db.models.expenses import ExpenseReport
+from db.models.expenses import ExpenseLine, ExpenseReport
 from db.models.journals import Journal, JournalLine
 from db.models.master_data import AppUser, BillingType, Project, Task, UserLegalEntity
 from db.models.parameters import LineProperty
 from db.models.prices import PriceContext, PriceList
 from db.models.vendor_invoices import InvoiceStatus, Subcontract, Vendor, VerificationStatus
+from domain.categories_units import set_category_units
 from domain.journals_import import import_pending_actuals
 from domain.parameters import LinePropertyChange, set_line_property
 from jobs.approval import approve_expenses
@@ -29,6 +30,7 @@ from tests.support import projects
 from tests.support import vendor_invoices_data as vi
 from tests.support.categories import project_category
 from tests.support.client import GraphQLClient
+from tests.support.dimensions import add_dimension
 from tests.support.journals import LAST_MONTH, Staging, add_actuals, set_parameters
 from tests.support.projects import TimeUnits
 from tests.support.world import TODAY, USER_ENTITIES, World
@@ -138,6 +140,7 @@ async def add_journals(
     for journal in await session.scalars(select(Journal.id).where(Journal.legal_entity_id == us)):
         posted = await gql.mutate(POST_JOURNAL, {"id": encode_id("Journal", journal)}, token)
         assert posted["errors"] == [], posted
+    await add_dimensions(session, setup.world)
     line = await session.scalar(select(JournalLine.id).where(JournalLine.legal_entity_id != us))
     shares = [{"dimension": "Dept", "value": value, "sharePercent": share}
               for value, share in (("A", "62.5"), ("B", "37.5"))]  # fmt: skip
@@ -146,11 +149,25 @@ async def add_journals(
     assert (await gql.mutate(EDIT_LINE, {"i": edit}, token))["errors"] == []
 
 
+async def add_dimensions(session: AsyncSession, world: World) -> None:
+    """Financial dimensions of both legal entities (J4), one inactive, one with an inactive
+    value: DEPM's Dept A and B are what the edited journal line is distributed to."""
+    await add_dimension(session, world, "DEPM", "Dept", "A", "B")
+    _, values = await add_dimension(session, world, "USPM", "Department", "Sales", "Ops")
+    region, _ = await add_dimension(session, world, "USPM", "Region")
+    values["Ops"].active = region.active = False
+    await session.commit()
+
+
 async def add_master_data(session: AsyncSession, setup: ex.Setup, de_project: Project) -> None:
     """What no report or journal makes (M2-M4, M7): unit groups and units, a project category
     per legal entity (DEPM's its default), a line property, priced lists with units."""
     world, accountant = setup.world, setup.world.actor("accountant")
     time = await projects.time_units(session, world)
+    # M3: USPM's category in weeks by default, its lines priced per unit measured in days.
+    await set_category_units(session, setup.category, time.day.unit_group_id, time.week.id)
+    in_days = update(ExpenseLine).where(ExpenseLine.quantity == 3).values(unit_id=time.day.id)
+    await session.execute(in_days)
     travel = setup.category.transaction_category_id
     for code in ("USPM", "DEPM"):
         made = await project_category(session, world, code, f"PC-{code}", travel)

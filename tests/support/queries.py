@@ -32,18 +32,19 @@ ROOTS = (
     *("users", "accounts", "parameters", "numberSequences", "ledgerPeriods", "currencies"),
     *("exchangeRates", "exchangeRateOn", "projectCategories", "unitGroups", "priceLists"),
     *("vendors", "subcontracts", "vendorInvoices", "vendorInvoice"),
+    "financialDimensions",
 )
 NODE_TYPES = (
     *("ExpenseReport", "ExpenseLine", "Journal", "JournalLine", "Project", "Task", "User"),
     *("LegalEntity", "ExpenseCategory", "Actual", "Voucher", "Account", "NumberSequence"),
     *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "Unit", "UnitGroup", "PriceList"),
     *("PriceListLine", "Vendor", "Subcontract", "SubcontractLine", "VendorInvoice"),
-    "VendorInvoiceLine",
+    *("VendorInvoiceLine", "FinancialDimension", "FinancialDimensionValue"),
 )
 CONNECTED = (  # types with a connection among the roots, planned with its edges
     *("ExpenseReport", "Journal", "Actual", "LegalEntity", "Project", "User", "Account"),
     *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "UnitGroup", "PriceList", "Vendor"),
-    *("Subcontract", "VendorInvoice"),
+    *("Subcontract", "VendorInvoice", "FinancialDimension"),
 )
 COMPILED = frozenset(  # the object types the compiled path plans; others may fall back
     {*NODE_TYPES, "ExpenseApproval", "CurrencyAmount", "SharedCategory", "TransactionCategory"}

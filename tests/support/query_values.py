@@ -26,6 +26,8 @@ IDS = """{ expenseReports(first: 100) { nodes { id employee { id } voucher { id 
   de: accounts(legalEntity: "DEPM", first: 100) { nodes { id } }
   usPeriods: ledgerPeriods(legalEntity: "USPM", first: 100) { nodes { id } }
   dePeriods: ledgerPeriods(legalEntity: "DEPM", first: 100) { nodes { id } }
+  usDimensions: financialDimensions(legalEntity: "USPM") { nodes { id values { id } } }
+  deDimensions: financialDimensions(legalEntity: "DEPM") { nodes { id values { id } } }
   vendorInvoices(first: 100) { nodes { id number vendor { id code } subcontract { id number }
     lines { id subcontractLine { id } matchedActuals { id } actuals { id } } } } }"""
 
