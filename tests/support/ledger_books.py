@@ -124,3 +124,18 @@ async def books(session: AsyncSession, world: World) -> Books:
     )
     await session.commit()
     return made
+
+
+async def differential_vouchers(session: AsyncSession, world: World, project: Project) -> None:
+    """For the differential test, beside the vouchers its postings make: a USPM voucher of
+    last month whose line has a project, tax groups and a dimension distribution, and today
+    its reversal."""
+    split = (("Department", "Sales", "62.5"), ("Department", "Ops", "37.5"))
+    entries = [Entry("project_cost", "12.34", project, split, ("US", "US-ITEM")),
+               Entry("round_off", "-12.34")]  # fmt: skip
+    today = dt.date.today()
+    month_ago = await voucher(session, world, "DIFF-1", today - dt.timedelta(days=31), entries)
+    mirrored = [Entry(e.role, str(-Decimal(e.amount)), e.project) for e in entries]
+    await voucher(session, world, "DIFF-1R", today, mirrored, source=VoucherSource.REVERSAL,
+                  reverses=month_ago)  # fmt: skip
+    await session.commit()
