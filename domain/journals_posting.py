@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.journals import Journal
+from domain.dimensions_check import INVALID_DIMENSIONS
 from domain.errors import DomainError, ErrorCode
 from domain.journals_preview import AMOUNT_ACCOUNTING, LINE_SOURCE, account_id, account_role
 
@@ -38,7 +39,8 @@ SELECT v.*,
        CASE WHEN v.actual_ok IS NOT TRUE THEN 'invalid_actuals'
             WHEN v.period_status IS DISTINCT FROM 'open'
               OR v.debit_account_id IS NULL OR v.credit_account_id IS NULL
-              OR abs(v.amount_accounting) >= 1e15 THEN 'error'
+              OR abs(v.amount_accounting) >= 1e15
+              OR v.invalid_dimensions IS NOT NULL THEN 'error'
        END AS error_status,
        CASE WHEN v.actual_ok IS NOT TRUE
               THEN format('Actual %s is missing or no longer matches the line.', v.actual_id)
@@ -53,10 +55,14 @@ SELECT v.*,
             WHEN abs(v.amount_accounting) >= 1e15
               THEN format('Amount %s in accounting currency is too large for the ledger.',
                           v.amount_accounting)
+            WHEN v.invalid_dimensions IS NOT NULL
+              THEN format('Financial dimension %s is no longer valid (J4).',
+                          v.invalid_dimensions)
        END AS error
 FROM (
     SELECT jl.id AS line_id, jl.legal_entity_id, jl.actual_id, jl.voucher_number,
-           jl.accounting_date, jl.exchange_rate,
+           jl.accounting_date, jl.exchange_rate, jl.billing_sales_tax_group,
+           jl.billing_item_sales_tax_group, {INVALID_DIMENSIONS} AS invalid_dimensions,
            a.id IS NOT NULL AND a.transaction_date = jl.date AS actual_ok,
            a.actual_type, a.project_id, a.quantity, a.amount, a.currency_code,
            {AMOUNT_ACCOUNTING} AS amount_accounting,
@@ -91,7 +97,8 @@ WHERE jl.id = f.line_id
 RETURNING jl.id
 """
 
-# One statement posts every valid line: voucher, its two lines, the subledger transaction.
+# One statement posts every valid line: voucher, its two lines (each with the line's project,
+# tax groups and dimension distribution), the subledger transaction.
 _POST_VALID = """
 WITH valid AS (
     SELECT * FROM post_lines WHERE error IS NULL
@@ -105,9 +112,11 @@ WITH valid AS (
     RETURNING id, journal_line_id
 ), voucher_lines AS (
     INSERT INTO voucher_line (legal_entity_id, voucher_id, account_id, debit, credit,
-                              currency_code, amount_currency, exchange_rate, description)
+                              currency_code, amount_currency, exchange_rate, description,
+                              project_id, billing_sales_tax_group, billing_item_sales_tax_group)
     SELECT l.legal_entity_id, v.id, side.account_id, side.debit, side.credit,
-           l.currency_code, side.amount_currency, l.exchange_rate, l.voucher_number
+           l.currency_code, side.amount_currency, l.exchange_rate, l.voucher_number,
+           l.project_id, l.billing_sales_tax_group, l.billing_item_sales_tax_group
     FROM vouchers v JOIN valid l ON l.line_id = v.journal_line_id
     CROSS JOIN LATERAL (VALUES
         (l.debit_account_id, greatest(l.amount_accounting, 0),
@@ -115,6 +124,13 @@ WITH valid AS (
         (l.credit_account_id, greatest(-l.amount_accounting, 0),
          greatest(l.amount_accounting, 0), -l.amount)
     ) AS side(account_id, debit, credit, amount_currency)
+    RETURNING id, voucher_id
+), distributions AS (
+    INSERT INTO voucher_line_dimension (legal_entity_id, voucher_line_id, dimension, value,
+                                        share_percent)
+    SELECT d.legal_entity_id, vl.id, d.dimension, d.value, d.share_percent
+    FROM voucher_lines vl JOIN vouchers v ON v.id = vl.voucher_id
+    JOIN journal_line_dimension d ON d.journal_line_id = v.journal_line_id
     RETURNING id
 ), subledger AS (
     INSERT INTO subledger_transaction (legal_entity_id, journal_line_id, actual_id, project_id,
