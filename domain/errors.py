@@ -28,6 +28,8 @@ class ErrorCode(enum.StrEnum):
     ALREADY_REVERSED = "already_reversed"
     INCOMPATIBLE_UNITS = "incompatible_units"
     OVERLAPPING_PRICE_LIST = "overlapping_price_list"
+    # An idempotency key that already answered another input: nothing was done.
+    CONFLICT = "conflict"
     # A financial dimension or value that the legal entity does not have, or not active (J4).
     INVALID_DIMENSION = "invalid_dimension"
 

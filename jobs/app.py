@@ -20,7 +20,13 @@ from db.session import make_engine, make_session_factory
 from db.urls import libpq_url, psycopg_conninfo
 
 # Every module that declares tasks: the worker imports them all before it fetches a job.
-TASK_MODULES = ["jobs.demo_tasks", "jobs.recovery", "jobs.approval", "jobs.journals"]
+TASK_MODULES = [
+    "jobs.demo_tasks",
+    "jobs.recovery",
+    "jobs.approval",
+    "jobs.journals",
+    "jobs.idempotency",
+]
 
 # Until `open_jobs` runs, the connector has no conninfo: using the App then fails loudly
 # (procrastinate's AppNotOpen) instead of reaching a database chosen by libpq's defaults.

@@ -8,8 +8,10 @@ from db.models.actuals import Actual
 from db.models.expenses import ExpenseLine, ExpenseReport, ProjectExpense
 from db.models.journals import JournalLine
 from domain import actuals
+from domain.idempotency import IdempotencyRequest
 from resolvers.context import Context
-from resolvers.mutations import Outcome, run_mutation
+from resolvers.idempotency import row_codec, run_idempotent
+from resolvers.mutations import Outcome
 from resolvers.pagination import Page, keyset_page
 
 
@@ -49,7 +51,12 @@ async def actuals_of_expense_line(context: Context, line_id: int) -> list[Actual
     return await context.loaders.children(Actual, "project_expense_id").load(expenses[0].id)
 
 
-async def reverse_actual(context: Context, actual_id: int) -> Outcome[Actual]:
-    return await run_mutation(
-        context, lambda session, actor: actuals.reverse_actual(session, actor, actual_id)
+async def reverse_actual(
+    context: Context, actual_id: int, idempotency: IdempotencyRequest | None = None
+) -> Outcome[Actual]:
+    return await run_idempotent(
+        context,
+        idempotency,
+        lambda session, actor: actuals.reverse_actual(session, actor, actual_id),
+        row_codec(Actual),
     )

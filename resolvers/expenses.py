@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,8 +20,10 @@ from domain import expenses, expenses_approval, expenses_posting
 from domain.actors import Actor
 from domain.expenses_lines import ExpenseLineData
 from domain.expenses_visibility import visible_reports
+from domain.idempotency import IdempotencyRequest
 from jobs.approval import defer_automatic_approval
 from resolvers.context import Context
+from resolvers.idempotency import Codec, run_idempotent
 from resolvers.mutations import Outcome, run_mutation
 from resolvers.pagination import Page, keyset_page
 
@@ -182,8 +185,21 @@ class PostedReport:
     approval_run: JobRun  # the automatic approval run queued by the posting (E5)
 
 
+async def _posted_report(session: AsyncSession, data: dict[str, Any]) -> PostedReport:
+    report = await session.get_one(ExpenseReport, data["report"])
+    return PostedReport(report, await session.get_one(JobRun, data["approval_run"]))
+
+
+POSTED_REPORT = Codec[PostedReport](
+    dump=lambda posted: {"report": posted.report.id, "approval_run": posted.approval_run.id},
+    load=_posted_report,
+)
+
+
 async def post_expense_report(
-    context: Context, data: expenses_posting.Posting
+    context: Context,
+    data: expenses_posting.Posting,
+    idempotency: IdempotencyRequest | None = None,
 ) -> Outcome[PostedReport]:
     """Posts, then queues the automatic approval job in the same transaction (E5)."""
 
@@ -193,4 +209,4 @@ async def post_expense_report(
         await session.refresh(run)  # server defaults (created_at) for the payload
         return PostedReport(report, run)
 
-    return await run_mutation(context, operation)
+    return await run_idempotent(context, idempotency, operation, POSTED_REPORT)

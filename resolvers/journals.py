@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.models.jobs import JobRun
@@ -13,11 +15,14 @@ from db.models.journals import Journal, JournalLine, JournalLineDimension
 from db.models.ledger import Voucher
 from db.models.master_data import LegalEntity
 from domain import journals, journals_requests, journals_status
+from domain.idempotency import IdempotencyRequest
+from domain.journals_posting import PostingResult
 from domain.journals_requests import PostRequest
 from domain.scope import in_callers_entities
 from jobs.deferral import deferrer
 from jobs.journals import import_from_staging, post_batch, post_one_journal
 from resolvers.context import Context
+from resolvers.idempotency import Codec, row_codec, run_idempotent
 from resolvers.mutations import Outcome, run_mutation
 from resolvers.pagination import Page, keyset_page
 
@@ -130,23 +135,50 @@ async def request_import(context: Context, legal_entity: str) -> Outcome[JobRun]
     )
 
 
-async def request_posting(context: Context, journal_id: int) -> Outcome[PostRequest]:
+async def _post_request(session: AsyncSession, data: dict[str, Any]) -> PostRequest:
+    result = data["result"]
+    return PostRequest(
+        journal=await session.get_one(Journal, data["journal"]),
+        result=PostingResult(**result) if result is not None else None,
+        run=await session.get_one(JobRun, data["run"]) if data["run"] is not None else None,
+    )
+
+
+POST_REQUEST = Codec[PostRequest](
+    dump=lambda request: {
+        "journal": request.journal.id,
+        "result": asdict(request.result) if request.result is not None else None,
+        "run": request.run.id if request.run is not None else None,
+    },
+    load=_post_request,
+)
+
+
+async def request_posting(
+    context: Context, journal_id: int, idempotency: IdempotencyRequest | None = None
+) -> Outcome[PostRequest]:
     now, defer = dt.datetime.now(dt.UTC), deferrer(post_one_journal)
-    return await run_mutation(
+    return await run_idempotent(
         context,
+        idempotency,
         lambda session, actor: journals_requests.request_posting(
             session, actor, journal_id, now=now, defer=defer
         ),
+        POST_REQUEST,
     )
 
 
 async def request_batch_posting(
-    context: Context, request: journals_requests.BatchRequest
+    context: Context,
+    request: journals_requests.BatchRequest,
+    idempotency: IdempotencyRequest | None = None,
 ) -> Outcome[JobRun]:
     defer = deferrer(post_batch)
-    return await run_mutation(
+    return await run_idempotent(
         context,
+        idempotency,
         lambda session, actor: journals_requests.request_batch_posting(
             session, actor, request, defer
         ),
+        row_codec(JobRun),
     )

@@ -63,6 +63,20 @@ def _first_line(exc: DBAPIError) -> str:
     return str(exc.orig).split("\n")[0]
 
 
+def refusal(exc: Exception) -> list[DomainError] | None:
+    """The typed errors of an expected failure, or None for one that is a bug (re-raise it)."""
+    if isinstance(exc, DomainError):
+        return [exc]
+    if isinstance(exc, DomainErrors):
+        return exc.errors
+    if isinstance(exc, IntegrityError):
+        return [_integrity_error(exc)]
+    if isinstance(exc, DBAPIError):
+        guarded = _guard_error(exc)
+        return [guarded] if guarded is not None else None
+    return None
+
+
 async def run_mutation(
     context: Context, operation: Callable[[AsyncSession, Actor], Awaitable[T]]
 ) -> Outcome[T]:
@@ -71,19 +85,10 @@ async def run_mutation(
         try:
             value = await operation(session, actor)
             await session.commit()
-        except DomainError as error:
+        except (DomainError, DomainErrors, DBAPIError) as exc:
             await session.rollback()
-            return Outcome(errors=[error])
-        except DomainErrors as errors:
-            await session.rollback()
-            return Outcome(errors=errors.errors)
-        except IntegrityError as exc:
-            await session.rollback()
-            return Outcome(errors=[_integrity_error(exc)])
-        except DBAPIError as exc:
-            await session.rollback()
-            guarded = _guard_error(exc)
-            if guarded is None:
+            errors = refusal(exc)
+            if errors is None:
                 raise
-            return Outcome(errors=[guarded])
+            return Outcome(errors=errors)
     return Outcome(value=value)

@@ -7,7 +7,9 @@ from domain import vendor_invoices_cancel as cancel
 from domain import vendor_invoices_confirm as confirm
 from domain import vendor_invoices_matching as matching
 from domain import vendor_invoices_workflow as workflow
+from domain.idempotency import IdempotencyRequest
 from resolvers.context import Context
+from resolvers.idempotency import row_codec, run_idempotent
 from resolvers.mutations import Outcome, run_mutation
 
 
@@ -48,10 +50,13 @@ async def match_vendor_invoice_line(
 
 
 async def confirm_vendor_invoice(
-    context: Context, data: confirm.Confirmation
+    context: Context, data: confirm.Confirmation, idempotency: IdempotencyRequest | None = None
 ) -> Outcome[VendorInvoice]:
-    return await run_mutation(
-        context, lambda session, actor: confirm.confirm_vendor_invoice(session, actor, data)
+    return await run_idempotent(
+        context,
+        idempotency,
+        lambda session, actor: confirm.confirm_vendor_invoice(session, actor, data),
+        row_codec(VendorInvoice),
     )
 
 

@@ -13,12 +13,14 @@ from db.models import master_data as master_models
 from db.models import vendor_invoices as invoice_models
 from db.models.categories import TransactionClass as TransactionClassModel
 from domain import actuals as domain
-from domain.errors import DomainError
 from resolvers import actuals as resolvers
 from resolvers.context import Info
+from resolvers.mutations import Outcome
 from schema.categories_types import TransactionClass
 from schema.errors import UserError
+from schema.idempotency import IDEMPOTENCY_KEY, idempotency_of
 from schema.journals_types import JournalLine
+from schema.mutations import decoded, errors_of
 from schema.node import register_node, related
 from schema.pages import after_key, to_connection
 from schema.projects_types import Project, Task
@@ -149,10 +151,21 @@ class ActualFilter:
         )
 
 
-@strawberry.type
+@strawberry.input(description="The actual to reverse (A1).")
+class ReverseActualInput:
+    id: strawberry.ID = strawberry.field(description="The Actual, never reversed before.")
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
+
+
+@strawberry.type(description="The reversal; null when `errors` says why not.")
 class ActualPayload:
     actual: Actual | None = strawberry.field(description="The reversal.")
     errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: Outcome[models.Actual]) -> ActualPayload:
+        actual = Actual.from_row(outcome.value) if outcome.value else None
+        return cls(actual=actual, errors=errors_of(outcome))
 
 
 @strawberry.type
@@ -175,13 +188,15 @@ class ActualsQuery:
 @strawberry.type
 class ActualsMutation:
     @strawberry.mutation(description="Accountant: reverse an actual (A1); never twice.")
-    async def reverse_actual(self, info: Info, id: strawberry.ID) -> ActualPayload:
-        try:
-            actual_id = decode_id(id, "Actual")
-        except DomainError as error:
-            return ActualPayload(actual=None, errors=[UserError.from_domain(error)])
-        outcome = await resolvers.reverse_actual(info.context, actual_id)
-        return ActualPayload(
-            actual=Actual.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+    async def reverse_actual(
+        self,
+        info: Info,
+        input: Annotated[
+            ReverseActualInput, strawberry.argument(description="The actual, a key if wanted.")
+        ],
+    ) -> ActualPayload:
+        outcome = await decoded(
+            lambda: (decode_id(input.id, "Actual"), idempotency_of(info, input)),
+            lambda args: resolvers.reverse_actual(info.context, *args),
         )
+        return ActualPayload.of(outcome)

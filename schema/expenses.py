@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 
 from domain import expenses as domain
 from domain import expenses_approval as approval
-from domain import expenses_posting as posting
 from resolvers import expenses as resolvers
 from resolvers.context import Info
 from schema.expenses_inputs import (
@@ -23,9 +22,11 @@ from schema.expenses_inputs import (
     ExpenseLinePayload,
     ExpenseReportFilter,
     ExpenseReportPayload,
+    PostExpenseReportInput,
     PostExpenseReportPayload,
 )
 from schema.expenses_types import ExpenseReport
+from schema.idempotency import idempotency_of
 from schema.mutations import decoded
 from schema.pages import after_key, to_connection
 from schema.relay import Connection, decode_id
@@ -35,12 +36,6 @@ T = TypeVar("T")
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _posting(report_id: int) -> posting.Posting:
-    """Posted now; the accounting date is today's date in UTC, like the posting time."""
-    now = _now()
-    return posting.Posting(report_id, now.date(), now)
 
 
 @strawberry.enum(description="Order of `expenseReports`; the cursor keeps its place either way.")
@@ -170,12 +165,19 @@ class ExpensesMutation:
         return ExpenseReportPayload.of(outcome)
 
     @strawberry.mutation(
-        description="Accountant: Approved -> Posted (E4), dated today; queues the automatic "
-        "approval job that makes the actuals (E5)."
+        description="Accountant: Approved -> Posted (E4) on the accounting date; queues the "
+        "automatic approval job that makes the actuals (E5)."
     )
-    async def post_expense_report(self, info: Info, id: strawberry.ID) -> PostExpenseReportPayload:
+    async def post_expense_report(
+        self,
+        info: Info,
+        input: Annotated[
+            PostExpenseReportInput,
+            strawberry.argument(description="The report, its accounting date, a key if wanted."),
+        ],
+    ) -> PostExpenseReportPayload:
         outcome = await decoded(
-            lambda: _posting(decode_id(id, "ExpenseReport")),
-            lambda data: resolvers.post_expense_report(info.context, data),
+            lambda: (input.to_domain(), idempotency_of(info, input)),
+            lambda args: resolvers.post_expense_report(info.context, *args),
         )
         return PostExpenseReportPayload.of(outcome)

@@ -9,10 +9,12 @@ import strawberry
 
 from db.models import expenses as models
 from domain.expenses_lines import ExpenseLineData
+from domain.expenses_posting import Posting
 from resolvers import expenses as resolvers
 from resolvers.mutations import Outcome
 from schema.errors import UserError
 from schema.expenses_types import ExpenseLine, ExpenseReport, ExpenseReportStatus
+from schema.idempotency import IDEMPOTENCY_KEY
 from schema.jobs import JobRun
 from schema.mutations import errors_of
 from schema.relay import decode_id
@@ -73,6 +75,22 @@ class ExpenseLineInput:
         )
 
 
+@strawberry.input(description="The Approved report to post and when it is booked (E4).")
+class PostExpenseReportInput:
+    id: strawberry.ID = strawberry.field(description="The ExpenseReport, Approved.")
+    accounting_date: dt.date | None = strawberry.field(
+        default=None,
+        description="The voucher's date: defaults to today (UTC) and must lie in an Open "
+        "ledger period (M5). Each line keeps the exchange rate of its own date (M6).",
+    )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
+
+    def to_domain(self) -> Posting:
+        now = dt.datetime.now(dt.UTC)
+        report_id = decode_id(self.id, "ExpenseReport")
+        return Posting(report_id, self.accounting_date or now.date(), now)
+
+
 @strawberry.input
 class ExpenseReportFilter:
     status: ExpenseReportStatus | None = None  # type: ignore[valid-type]
@@ -123,7 +141,7 @@ class ExpenseLinePayload:
         return cls(expense_line=line, errors=errors_of(outcome))
 
 
-@strawberry.type
+@strawberry.type(description="The posted report and the job that makes its actuals.")
 class PostExpenseReportPayload:
     expense_report: ExpenseReport | None
     automatic_approval_run: JobRun | None = strawberry.field(

@@ -11,6 +11,7 @@ import strawberry
 
 from resolvers import vendor_invoices_workflow as resolvers
 from resolvers.context import Info
+from schema.idempotency import idempotency_of
 from schema.mutations import decoded
 from schema.vendor_invoices_payloads import VendorInvoiceLinePayload, VendorInvoicePayload
 from schema.vendor_invoices_workflow_inputs import (
@@ -110,11 +111,12 @@ class VendorInvoiceWorkflowMutation:
         info: Info,
         input: Annotated[
             ConfirmVendorInvoiceInput,
-            strawberry.argument(description="The invoice to confirm and its date."),
+            strawberry.argument(description="The invoice, its date, a key if wanted."),
         ],
     ) -> VendorInvoicePayload:
         outcome = await decoded(
-            input.to_domain, lambda data: resolvers.confirm_vendor_invoice(info.context, data)
+            lambda: (input.to_domain(), idempotency_of(info, input)),
+            lambda args: resolvers.confirm_vendor_invoice(info.context, *args),
         )
         return VendorInvoicePayload.of(outcome)
 

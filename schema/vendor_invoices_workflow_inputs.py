@@ -12,6 +12,7 @@ from domain import vendor_invoices_cancel as cancel
 from domain import vendor_invoices_confirm as confirm
 from domain import vendor_invoices_matching as matching
 from domain import vendor_invoices_workflow as workflow
+from schema.idempotency import IDEMPOTENCY_KEY
 from schema.relay import decode_id
 from schema.vendor_invoices_types import VerificationStatus
 
@@ -87,6 +88,7 @@ class MatchVendorInvoiceLineInput:
 class ConfirmVendorInvoiceInput:
     id: strawberry.ID = strawberry.field(description="The VendorInvoice; every line Complete.")
     accounting_date: dt.date | None = strawberry.field(default=None, description=ACCOUNTING_DATE)
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
     def to_domain(self) -> confirm.Confirmation:
         now = _now()

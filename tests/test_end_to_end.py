@@ -30,7 +30,7 @@ ADD = """mutation($report: ID!, $input: ExpenseLineInput!) {
 STEP = """mutation($id: ID!) {
   %s(id: $id) { expenseReport { status } errors { code message } } }"""
 POST = """mutation($id: ID!) {
-  postExpenseReport(id: $id) { expenseReport { status } automaticApprovalRun { id }
+  postExpenseReport(input: {id: $id}) { expenseReport { status } automaticApprovalRun { id }
   errors { code message } } }"""
 STAGING = (
     """{ actuals(filter: {pendingImport: true}) { nodes { actualType amount currencyCode } } }"""

@@ -38,7 +38,7 @@ query($filter: ActualFilter) {
 }"""
 REVERSE = """
 mutation($id: ID!) {
-  reverseActual(id: $id) {
+  reverseActual(input: {id: $id}) {
     actual { actualType quantity amount adjustmentStatus reverses { id adjustmentStatus } }
     errors { code field message }
   }

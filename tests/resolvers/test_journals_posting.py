@@ -23,7 +23,7 @@ __all__ = ["committed", "jobs_app"]
 
 POST = """
 mutation($id: ID!) {
-  postJournal(id: $id) {
+  postJournal(input: {id: $id}) {
     journal { id status lineCount }
     errorJournal { id status originalJournal { id } lines { status errorText } }
     postedLines failedLines

@@ -32,7 +32,7 @@ from tests.support.vendor_invoices_workflow import (
 )
 from tests.support.world import TODAY, World
 
-POST_JOURNAL = """mutation($id: ID!) { postJournal(id: $id) {
+POST_JOURNAL = """mutation($id: ID!) { postJournal(input: {id: $id}) {
   postedLines failedLines errors { code message } } }"""
 
 

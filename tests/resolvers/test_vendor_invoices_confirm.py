@@ -35,7 +35,7 @@ from tests.support.vendor_invoices_workflow import (
 )
 from tests.support.world import TODAY, World
 
-REVERSE = "mutation($id: ID!) { reverseActual(id: $id) { errors { code } } }"
+REVERSE = "mutation($id: ID!) { reverseActual(input: {id: $id}) { errors { code } } }"
 
 
 @pytest.fixture

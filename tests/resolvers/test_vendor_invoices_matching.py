@@ -26,7 +26,7 @@ from tests.support.vendor_invoices_workflow import (
 )
 from tests.support.world import TODAY, World
 
-REVERSE = "mutation($id: ID!) { reverseActual(id: $id) { actual { id } errors { code } } }"
+REVERSE = "mutation($id: ID!) { reverseActual(input: {id: $id}) { actual { id } errors { code } } }"
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ REPORTS = [
 ]  # fmt: skip
 Lines = list[dict[str, Any]]  # VendorInvoiceLine columns, one dict per line
 STEPS = {"submit": ex.SUBMIT, "approve": ex.APPROVE, "reject": ex.REJECT, "return": ex.RETURN}
-POST_JOURNAL = "mutation($id: ID!) { postJournal(id: $id) { failedLines errors { code } } }"
+POST_JOURNAL = "mutation($id: ID!) { postJournal(input: {id: $id}) { failedLines errors { code }}}"
 EDIT_LINE = "mutation($i: EditJournalLineInput!) { editJournalLine(input: $i) { errors { code } } }"
 
 

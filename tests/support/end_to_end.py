@@ -17,7 +17,7 @@ from tests.support.world import truncate_domain
 
 IMPORT = """mutation { importFromStaging(legalEntity: "USPM") { jobRun { id } errors { code } } }"""
 JOURNALS = """{ journals(legalEntity: "USPM", status: DRAFT) { nodes { id lineCount } } }"""
-POST_JOURNAL = """mutation($id: ID!) { postJournal(id: $id) {
+POST_JOURNAL = """mutation($id: ID!) { postJournal(input: {id: $id}) {
   postedLines failedLines journal { status } errors { code message } } }"""
 
 

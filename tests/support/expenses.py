@@ -163,7 +163,7 @@ mutation($reportId: ID!, $input: ExpenseLineInput!) {
 REPORT_FIELDS = "expenseReport { id number status rejectionReason } errors { code field message }"
 SUBMIT = f"mutation($id: ID!) {{ submitExpenseReport(id: $id) {{ {REPORT_FIELDS} }} }}"
 APPROVE = f"mutation($id: ID!) {{ approveExpenseReport(id: $id) {{ {REPORT_FIELDS} }} }}"
-POST = f"""mutation($id: ID!) {{ postExpenseReport(id: $id) {{
+POST = f"""mutation($id: ID!) {{ postExpenseReport(input: {{id: $id}}) {{
   {REPORT_FIELDS} automaticApprovalRun {{ taskName status }} }} }}"""
 REJECT = f"""mutation($id: ID!, $reason: String!) {{
   rejectExpenseReport(id: $id, reason: $reason) {{ {REPORT_FIELDS} }} }}"""
