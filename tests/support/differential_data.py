@@ -32,6 +32,7 @@ from tests.support.categories import project_category
 from tests.support.client import GraphQLClient
 from tests.support.dimensions import add_dimension
 from tests.support.journals import LAST_MONTH, Staging, add_actuals, set_parameters
+from tests.support.ledger_books import differential_vouchers
 from tests.support.projects import TimeUnits
 from tests.support.world import TODAY, USER_ENTITIES, World
 
@@ -183,6 +184,7 @@ async def add_master_data(session: AsyncSession, setup: ex.Setup, de_project: Pr
     await projects.line(session, world, euro, hours, price="75")
     await projects.assign(session, world, de_project, euro)
     await add_vendor_invoices(session, setup, de_project, time, (cost, euro))
+    await differential_vouchers(session, world, setup.tm_project)
     await session.commit()
 
 

@@ -32,6 +32,7 @@ ROOTS = (
     *("users", "accounts", "parameters", "numberSequences", "ledgerPeriods", "currencies"),
     *("exchangeRates", "exchangeRateOn", "projectCategories", "unitGroups", "priceLists"),
     *("vendors", "subcontracts", "vendorInvoices", "vendorInvoice"),
+    *("vouchers", "generalLedgerEntries", "trialBalance"),
     "financialDimensions",
 )
 NODE_TYPES = (
@@ -39,16 +40,19 @@ NODE_TYPES = (
     *("LegalEntity", "ExpenseCategory", "Actual", "Voucher", "Account", "NumberSequence"),
     *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "Unit", "UnitGroup", "PriceList"),
     *("PriceListLine", "Vendor", "Subcontract", "SubcontractLine", "VendorInvoice"),
+    "VoucherLine",
     *("VendorInvoiceLine", "FinancialDimension", "FinancialDimensionValue"),
 )
 CONNECTED = (  # types with a connection among the roots, planned with its edges
     *("ExpenseReport", "Journal", "Actual", "LegalEntity", "Project", "User", "Account"),
     *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "UnitGroup", "PriceList", "Vendor"),
+    *("Voucher", "VoucherLine"),
     *("Subcontract", "VendorInvoice", "FinancialDimension"),
 )
 COMPILED = frozenset(  # the object types the compiled path plans; others may fall back
     {*NODE_TYPES, "ExpenseApproval", "CurrencyAmount", "SharedCategory", "TransactionCategory"}
     | {"DimensionShare", "VoucherLine", "PageInfo", "Currency", "LegalEntityParameters"}
+    | {"VoucherLineDimension", "TrialBalance", "TrialBalanceLine", "TrialBalanceTotals"}
     | {"LinePropertyMap"}
     | {f"{kind}{part}" for kind in CONNECTED for part in ("Connection", "Edge")}
 )  # fmt: skip
@@ -148,6 +152,13 @@ class _Builder:
                 written.append(f"{name}: {literal(value, arg.type)}")
         return f"({', '.join(written)})" if written else ""
 
+    def forget(self, defined: int) -> None:
+        """Drop the variables defined since there were `defined`: their fields were dropped
+        (an unused variable makes the document invalid)."""
+        for definition in self.definitions[defined:]:
+            del self.variables[definition[1:].partition(":")[0]]
+        del self.definitions[defined:]
+
     def alias(self) -> str | None:
         if self.aliases >= MAX_ALIASES:
             return None
@@ -166,9 +177,7 @@ class _Builder:
         if key is not None and key in scope and scope[key][0] != signature:
             key = self.alias()
         if key is None:  # no alias left: the field goes, with its variables
-            for definition_ in self.definitions[defined:]:
-                del self.variables[definition_[1:].partition(":")[0]]
-            del self.definitions[defined:]
+            self.forget(defined)
             return ""
         self.budget -= 1
         children = scope[key][1] if key in scope else {}
@@ -228,11 +237,12 @@ class _Builder:
             if reusable and self.chance(70):
                 _merge(merged, scope)
                 return f"...{name}"
-        count = len(self.fragments)
+        count, defined = len(self.fragments), len(self.definitions)
         fields: Scope = {}
         body = self.selection(type_, depth, fields)
-        if not _compatible(fields, scope):  # drop it and the fragments made for it
+        if not _compatible(fields, scope):  # drop it, the fragments and variables made for it
             del self.fragments[count:], self.bodies[count:]
+            self.forget(defined)
             return ""
         _merge(fields, scope)
         name = f"F{len(self.fragments) + 1}"

@@ -28,6 +28,7 @@ IDS = """{ expenseReports(first: 100) { nodes { id employee { id } voucher { id 
   dePeriods: ledgerPeriods(legalEntity: "DEPM", first: 100) { nodes { id } }
   usDimensions: financialDimensions(legalEntity: "USPM") { nodes { id values { id } } }
   deDimensions: financialDimensions(legalEntity: "DEPM") { nodes { id values { id } } }
+  vouchers(first: 100) { nodes { id number lines { id } } }
   vendorInvoices(first: 100) { nodes { id number vendor { id code } subcontract { id number }
     lines { id subcontractLine { id } matchedActuals { id } actuals { id } } } } }"""
 
@@ -58,6 +59,7 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
     rated = TODAY.replace(day=1)  # the rates of the data are valid from last month on
     currencies = ["USD", "EUR", "eur"]
     missing: list[str] = [encode_id("ExpenseReport", 10**9), encode_id("Nothing", 1)]
+    vouchers = [*sorted({v["number"] for v in data["vouchers"]["nodes"]})[:20], "NOPE"]
     good: dict[str, list[Any]] = {
         "first": [1, 1, 2, 3, 5, 10, 50, 100],
         "after": [None, encode_cursor("0"), *(encode_cursor(str(parse_id(i)[1])) for i in every)],
@@ -91,6 +93,10 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
         "subcontracts.number": [*sorted({i["subcontract"]["number"] for i in invoices
                                          if i["subcontract"]}), "NOPE"],
         "vendorInvoices.number": [*sorted({i["number"] for i in invoices}), "NOPE"],
+        "asOf": days,
+        "accountId": sorted(ids["Account"]),
+        "vouchers.number": vouchers,
+        "generalLedgerEntries.number": vouchers,
     }  # fmt: skip
     bad: dict[str, list[Any]] = {
         "first": [0, 101, -1],
@@ -103,6 +109,7 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
         "projectId": [sorted(ids["Task"])[0]],
         "vendorId": ["garbage", sorted(ids["Subcontract"])[0]],
         "subcontractId": [sorted(ids["Vendor"])[0]],
+        "accountId": ["garbage", sorted(ids["Project"])[0]],
         "date": [str(rated - dt.timedelta(days=40)), "1999-12-31"],  # before any rate (M6)
         "fromCurrency": ["GBP", "SEK"],  # no rate to anything (M6)
     }
