@@ -12,6 +12,7 @@ tests/jobs/test_supervision.py proves both are still called):
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from procrastinate import job_context, jobs
@@ -46,6 +47,7 @@ def pool_stats(worker: Worker) -> dict[str, Any]:
 class SteadyWorker(Worker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._failed_by_outage: set[int] = set()  # ids of jobs an outage made fail
+        self.failed_beats: Counter[str] = Counter()  # by the event logged
         kwargs["worker_middleware"] = [self._note_outage, *(kwargs.get("worker_middleware") or [])]
         super().__init__(*args, **kwargs)
 
@@ -66,6 +68,7 @@ class SteadyWorker(Worker):
             except Exception as error:
                 exhausted = pool_exhausted(error)
                 event = "jobs_pool_exhausted" if exhausted else "worker_heartbeat_failed"
+                self.failed_beats[event] += 1
                 log.error(event, worker_id=self.worker_id, error=repr(error), **pool_stats(self))
 
     async def _persist_job_status(

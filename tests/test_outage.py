@@ -11,47 +11,32 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import create_app
 from config import Settings
 from db.events import Event
-from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
-from db.urls import with_database
+from jobs.app import open_jobs
 from jobs.deferral import defer_with_run
 from jobs.demo_tasks import count_to
 from tests.support.client import GraphQLClient
-from tests.support.restartable_pg import RestartableServer, restartable_server
+from tests.support.jobs import start_worker_process
+from tests.support.restartable_pg import RestartableServer, database, server
 from tests.support.world import World, build_world
+
+__all__ = ["database", "server"]  # fixtures
 
 READ = "{ legalEntities(first: 5) { nodes { code } } }"
 GRAPHQL_RESPONSE = {"Accept": "application/graphql-response+json"}
 JOBS = 8
 OUTAGE_SECONDS = 3.0
 RECOVERY_WITHIN = 30.0
-
-
-@pytest.fixture
-def server() -> Iterator[RestartableServer]:
-    with restartable_server() as running:
-        yield running
-
-
-@pytest.fixture
-def database(server: RestartableServer) -> str:
-    admin = create_engine(server.url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("CREATE DATABASE projops"))
-    admin.dispose()
-    url = with_database(server.url, "projops")
-    upgrade(url)
-    return url
 
 
 @pytest.fixture
@@ -196,3 +181,51 @@ async def test_database_restart_under_load_heals_by_itself(
         f"\nrecovery after the database was back: /readyz 200 in {ready_after:.2f} s, "
         f"{JOBS} queued jobs done in {jobs_after:.2f} s; answers: {dict(answers)}"
     )
+
+
+async def test_worker_process_comes_back_after_a_database_restart(
+    server: RestartableServer,
+    database: str,
+    engine: AsyncEngine,
+    settings: Settings,
+    tmp_path: Any,
+) -> None:
+    """`cli.py run`'s worker process (`python -m jobs.worker`): its worker stops when the
+    database goes, starts again when it is back, and runs what was queued meanwhile."""
+    sessions = make_session_factory(engine)
+    log_file = tmp_path / "worker.log"
+    with log_file.open("wb") as stderr:
+        worker = start_worker_process(database, heartbeat=0.5, stderr=stderr)
+        try:
+
+            async def registered() -> bool:
+                async with engine.connect() as conn:
+                    workers = await conn.scalar(text("SELECT count(*) FROM procrastinate_workers"))
+                return bool(workers)
+
+            await _until(registered, RECOVERY_WITHIN)
+            await asyncio.to_thread(server.stop)
+            await asyncio.sleep(OUTAGE_SECONDS)
+            await asyncio.to_thread(server.start)
+            back = time.monotonic()
+            async with open_jobs(settings, url=database), sessions() as session:
+                run = await defer_with_run(session, count_to, n=1)
+                await session.commit()
+            job_id = run.procrastinate_job_id
+            assert job_id is not None
+
+            async def done() -> bool:
+                return await _job_states(engine, [job_id]) == ["succeeded"]
+
+            await _until(done, RECOVERY_WITHIN)
+            took = time.monotonic() - back
+            print(f"\nworker process: a job queued after the restart done in {took:.2f} s")
+
+            async def restarted() -> bool:  # its worker stopped when a side task failed
+                return b"worker_restarted" in log_file.read_bytes()
+
+            await _until(restarted, RECOVERY_WITHIN)
+            assert worker.poll() is None  # the same process: it never exited
+        finally:
+            worker.terminate()
+            worker.wait(30)

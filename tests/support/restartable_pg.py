@@ -18,6 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, text
+
+from db.migrate import upgrade
+from db.urls import with_database
+
 STOP_SECONDS = 30
 
 
@@ -99,3 +105,22 @@ def restartable_server() -> Iterator[RestartableServer]:
             except subprocess.SubprocessError:
                 time.sleep(1)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def server() -> Iterator[RestartableServer]:
+    """A restartable server for one test (import the fixture into the test module)."""
+    with restartable_server() as running:
+        yield running
+
+
+@pytest.fixture
+def database(server: RestartableServer) -> str:
+    """The URL of a database on `server`, migrated to head."""
+    admin = create_engine(server.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("CREATE DATABASE projops"))
+    admin.dispose()
+    url = with_database(server.url, "projops")
+    upgrade(url)
+    return url
