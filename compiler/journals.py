@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from graphql import FieldNode
 
-from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
+from compiler.catalog import (
+    Builder,
+    Children,
+    Custom,
+    Scalar,
+    TableType,
+    ToOne,
+    object_by_id,
+    register,
+)
 from compiler.sql import datetime, decimal, enum_name, where
 from db.models import journals as models
 from db.models.master_data import LegalEntity
+from db.models.parameters import LineProperty
+from domain.journals_preview import AMOUNT_ACCOUNTING, LINE_SOURCE, Side, account_id
 
 
 def _entity_code(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
@@ -17,6 +28,23 @@ def _entity_code(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
     conditions += builder.statement.visible(LegalEntity, entity)
     found = f"(SELECT {entity}.code FROM legal_entity {entity} WHERE {where(conditions)})"
     return f"coalesce({found}, '')"
+
+
+def _previewed(expression: str, alias: str) -> str:
+    """SQL: an expression of `journals_preview` over the line `alias`, as posting and the
+    reference path's preview evaluate it."""
+    return f"(SELECT {expression} FROM {LINE_SOURCE} WHERE jl.id = {alias}.id)"
+
+
+def _amount_accounting(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
+    return decimal(_previewed(AMOUNT_ACCOUNTING, alias))
+
+
+def _account(side: Side) -> Custom:
+    def build(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
+        return object_by_id(builder, "Account", _previewed(account_id(side), alias), nodes)
+
+    return Custom(build)
 
 
 register(
@@ -46,7 +74,7 @@ register(
             "accountingDate": Scalar("{t}.accounting_date"),
             "voucherNumber": Scalar("{t}.voucher_number"),
             "exchangeRate": Scalar(decimal("{t}.exchange_rate")),
-            "lineProperty": Scalar("{t}.line_property"),
+            "lineProperty": Scalar(enum_name("{t}.line_property", LineProperty)),
             "billingSalesTaxGroup": Scalar("{t}.billing_sales_tax_group"),
             "billingItemSalesTaxGroup": Scalar("{t}.billing_item_sales_tax_group"),
             "errorText": Scalar("{t}.error_text"),
@@ -56,6 +84,10 @@ register(
             "actual": ToOne("Actual", "actual_id"),
             "voucher": Children("Voucher", "journal_line_id", single=True),
             "dimensions": Children("DimensionShare", "journal_line_id"),
+            "projectCategory": ToOne("ProjectCategory", "project_category_id"),
+            "amountAccounting": Custom(_amount_accounting),
+            "debitAccount": _account("debit"),
+            "creditAccount": _account("credit"),
         },
     ),
     TableType(

@@ -42,6 +42,7 @@ import compiler.journals
 import compiler.journals_roots
 import compiler.ledger
 import compiler.ledger_books
+import compiler.ledger_subledger
 import compiler.ledger_trial_balance
 import compiler.master_data
 import compiler.parameters

@@ -7,15 +7,37 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.catalog import Children, Scalar, TableType, ToOne, register
+from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection, plain, upper
 from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
-from compiler.sql import enum_name
+from compiler.sql import decimal, enum_name
 from db.models import master_data as models
+from db.models.ledger import SubledgerTransaction
+from domain import subledger
 from domain.actors import Actor
 from domain.scope import in_callers_entities
 from schema.relay import decode_id
+
+
+def _totals(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
+    """The project's subledger sums per period in period order, as
+    `resolvers.ledger_subledger.totals_of` reads them (the same SQL aggregate)."""
+    statement = builder.statement
+    transaction, sums = statement.alias(), statement.alias()
+    conditions = [f"{transaction}.project_id = {alias}.id"]
+    conditions += statement.visible(SubledgerTransaction, transaction)
+    from_date, to_date, period = (
+        builder.argument("Project", nodes, name, pg_type)
+        for name, pg_type in (("fromDate", "date"), ("toDate", "date"), ("period", "text"))
+    )
+    grouped = subledger.totals(transaction, conditions, from_date, to_date, period)
+    body = builder.object("ProjectTotals", sums, nodes)
+    return (
+        f"(SELECT coalesce(json_agg({body} ORDER BY {sums}.period_start), '[]'::json)"
+        f" FROM ({grouped}) {sums})"
+    )
+
 
 register(
     TableType(
@@ -29,7 +51,18 @@ register(
             "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
             "manager": ToOne("User", "manager_user_id"),
             "tasks": Children("Task", "project_id", order="code"),
+            "totals": Custom(_totals, takes_arguments=True),
         },
+    ),
+    TableType(
+        "ProjectTotals",
+        SubledgerTransaction,  # rows of the per-period sums over subledger transactions
+        {
+            "periodStart": Scalar("{t}.period_start"),
+            "cost": Scalar(decimal("{t}.cost")),
+            "unbilledSales": Scalar(decimal("{t}.unbilled_sales")),
+        },
+        node=False,
     ),
     TableType(
         "Task",

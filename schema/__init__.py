@@ -29,6 +29,7 @@ from schema.journals import JournalsMutation, JournalsQuery
 from schema.journals_posting import JournalPostingMutation
 from schema.ledger import LedgerMutation, LedgerQuery
 from schema.ledger_books import LedgerBooksQuery
+from schema.ledger_subledger import ProjectSubledgerQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
 from schema.parameters import ParametersMutation, ParametersQuery
 from schema.prices import PricesMutation, PricesQuery
@@ -59,6 +60,7 @@ class Query(
     VendorInvoicesQuery,
     DimensionsQuery,
     LedgerBooksQuery,
+    ProjectSubledgerQuery,
 ):
     pass
 

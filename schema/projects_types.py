@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 import strawberry
 
 from db.models import master_data as models
+from domain.subledger import TotalsPeriod
+from resolvers import ledger_subledger
 from resolvers import projects as resolvers
 from resolvers.context import Info
 from schema.master_data import LegalEntity
 from schema.node import register_node
 from schema.prices_types import PriceList
+from schema.projects_totals import ProjectTotals
 from schema.relay import Node
 
 BillingType = strawberry.enum(models.BillingType, name="BillingType")
@@ -81,6 +87,27 @@ class Project(Node):
     async def price_lists(self, info: Info) -> list[PriceList]:
         rows = await resolvers.price_lists_of(info.context, self.pk)
         return [PriceList.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Its subledger per period: the sums of cost and of unbilled sales in "
+        "accounting currency, in period order; empty without transactions (J5)."
+    )
+    async def totals(
+        self,
+        info: Info,
+        from_date: Annotated[
+            dt.date | None, strawberry.argument(description="From this accounting date on.")
+        ] = None,
+        to_date: Annotated[
+            dt.date | None, strawberry.argument(description="Up to this accounting date.")
+        ] = None,
+        period: Annotated[
+            TotalsPeriod, strawberry.argument(description="One row per month, year or all.")
+        ] = TotalsPeriod.MONTH,
+    ) -> list[ProjectTotals]:
+        rows = await ledger_subledger.totals_of(info.context, self.pk, from_date, to_date, period)
+        return [ProjectTotals(period_start=r.period_start, cost=r.cost,
+                              unbilled_sales=r.unbilled_sales) for r in rows]  # fmt: skip
 
 
 register_node("User", models.AppUser, User.from_row)

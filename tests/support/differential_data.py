@@ -15,10 +15,12 @@ from config import Settings
 from db.models.actuals import Actual
 from db.models.expenses import ExpenseLine, ExpenseReport
 from db.models.journals import Journal, JournalLine
+from db.models.ledger import SubledgerTransaction as Subledger
 from db.models.master_data import AppUser, BillingType, Project, Task, UserLegalEntity
 from db.models.parameters import LineProperty
 from db.models.prices import PriceContext, PriceList
 from db.models.vendor_invoices import InvoiceStatus, Subcontract, Vendor, VerificationStatus
+from domain.actuals import reverse_actual
 from domain.categories_units import set_category_units
 from domain.journals_import import import_pending_actuals
 from domain.parameters import LinePropertyChange, set_line_property
@@ -148,6 +150,23 @@ async def add_journals(
     edit = {"id": encode_id("JournalLine", line or 0), "billingSalesTaxGroup": "EU",
             "dimensions": shares}  # fmt: skip
     assert (await gql.mutate(EDIT_LINE, {"i": edit}, token))["errors"] == []
+    await add_reversal(gql, session, setup)
+
+
+async def add_reversal(gql: GraphQLClient, session: AsyncSession, setup: ex.Setup) -> None:
+    """A posted USPM cost of today reversed (A1) and the reversal posted: the project
+    subledger holds transactions of every status (J5)."""
+    token, us, row = setup.world.tokens["accountant"], setup.world.entity_id("USPM"), Subledger
+    posted = select(row.actual_id).where(row.legal_entity_id == us, row.accounting_date == TODAY,
+                                         row.transaction_type == "cost")  # fmt: skip
+    actual = await session.scalar(posted.order_by(row.id).limit(1))
+    await reverse_actual(session, setup.world.actor("accountant"), actual or 0)
+    await import_pending_actuals(session, us)
+    await session.commit()
+    drafts = select(Journal.id).where(Journal.legal_entity_id == us, Journal.status == "draft")
+    for journal in await session.scalars(drafts):
+        posted_ = await gql.mutate(POST_JOURNAL, {"id": encode_id("Journal", journal)}, token)
+        assert posted_ == {"failedLines": 0, "errors": []}, posted_
 
 
 async def add_dimensions(session: AsyncSession, world: World) -> None:

@@ -34,6 +34,7 @@ ROOTS = (
     *("vendors", "subcontracts", "vendorInvoices", "vendorInvoice"),
     *("vouchers", "generalLedgerEntries", "trialBalance"),
     "financialDimensions",
+    "projectTransactions",
 )
 NODE_TYPES = (
     *("ExpenseReport", "ExpenseLine", "Journal", "JournalLine", "Project", "Task", "User"),
@@ -42,18 +43,20 @@ NODE_TYPES = (
     *("PriceListLine", "Vendor", "Subcontract", "SubcontractLine", "VendorInvoice"),
     "VoucherLine",
     *("VendorInvoiceLine", "FinancialDimension", "FinancialDimensionValue"),
+    "ProjectTransaction",
 )
 CONNECTED = (  # types with a connection among the roots, planned with its edges
     *("ExpenseReport", "Journal", "Actual", "LegalEntity", "Project", "User", "Account"),
     *("LedgerPeriod", "ExchangeRate", "ProjectCategory", "UnitGroup", "PriceList", "Vendor"),
     *("Voucher", "VoucherLine"),
     *("Subcontract", "VendorInvoice", "FinancialDimension"),
+    "ProjectTransaction",
 )
 COMPILED = frozenset(  # the object types the compiled path plans; others may fall back
     {*NODE_TYPES, "ExpenseApproval", "CurrencyAmount", "SharedCategory", "TransactionCategory"}
     | {"DimensionShare", "VoucherLine", "PageInfo", "Currency", "LegalEntityParameters"}
     | {"VoucherLineDimension", "TrialBalance", "TrialBalanceLine", "TrialBalanceTotals"}
-    | {"LinePropertyMap"}
+    | {"LinePropertyMap", "ProjectTotals"}
     | {f"{kind}{part}" for kind in CONNECTED for part in ("Connection", "Edge")}
 )  # fmt: skip
 MAX_DEPTH = 8  # field levels; the server allows 12

@@ -26,6 +26,7 @@ IDS = """{ expenseReports(first: 100) { nodes { id employee { id } voucher { id 
   de: accounts(legalEntity: "DEPM", first: 100) { nodes { id } }
   usPeriods: ledgerPeriods(legalEntity: "USPM", first: 100) { nodes { id } }
   dePeriods: ledgerPeriods(legalEntity: "DEPM", first: 100) { nodes { id } }
+  projectTransactions(first: 100) { nodes { id } }
   usDimensions: financialDimensions(legalEntity: "USPM") { nodes { id values { id } } }
   deDimensions: financialDimensions(legalEntity: "DEPM") { nodes { id values { id } } }
   vouchers(first: 100) { nodes { id number lines { id } } }
