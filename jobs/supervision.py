@@ -93,7 +93,8 @@ class WorkerSupervisor:
             self.state = "stopped"
 
     async def _run_worker(self) -> None:
-        worker = SteadyWorker(app=self.app, **self._options)
+        # The App's defaults too (jobs/app.py: no pruning of live workers at start-up).
+        worker = SteadyWorker(app=self.app, **{**self.app.worker_defaults, **self._options})
         self._worker = worker
         running = asyncio.create_task(worker.run(), name="procrastinate worker")  # type: ignore[no-untyped-call]
         held = asyncio.Event()

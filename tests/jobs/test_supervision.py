@@ -51,6 +51,8 @@ async def test_k2_a_worker_that_stops_by_itself_is_started_again_and_works(
     committed: Sessions, supervised: WorkerSupervisor
 ) -> None:
     assert supervised._worker is not None
+    # It never prunes a worker whose heartbeat is merely late (recovery does, once it is gone).
+    assert supervised._worker.stalled_worker_timeout > 24 * 3600
     # What procrastinate's worker does when one of its side tasks fails (a lost connection).
     supervised._worker.stop()  # type: ignore[no-untyped-call]
 
