@@ -124,7 +124,8 @@ async def test_refused_arguments_are_the_reference_paths_errors(
     client: GraphQLClient, reference: GraphQLClient, books: lb.Books
 ) -> None:
     """A range ending before it starts, a foreign legal entity, a date that is none, a bad id
-    in a filter: the compiled path leaves them to the reference path, which refuses them."""
+    in a filter, a page size beyond the cap: the compiled path leaves them to the reference
+    path, which refuses them."""
     token = books.world.tokens["manager"]
     trial = """query($e: String!, $from: Date!, $to: Date!) {
       trialBalance(legalEntity: $e, fromDate: $from, toDate: $to) { totals { debits } } }"""
@@ -135,6 +136,8 @@ async def test_refused_arguments_are_the_reference_paths_errors(
          {"f": {"accountId": encode_id("Project", 1)}}, "INVALID"),
         ("query($f: LedgerEntryFilter) { generalLedgerEntries(filter: $f) { nodes { id } } }",
          {"f": {"projectId": "garbage"}}, "INVALID"),
+        ("{ generalLedgerEntries(first: 101) { nodes { id } } }", {}, "OUT_OF_RANGE"),
+        ("{ vouchers(first: 0) { nodes { id } } }", {}, "OUT_OF_RANGE"),
     ]  # fmt: skip
     for query, variables, reason in cases:
         body, path = await both(client, reference, query, variables, token)
