@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -19,7 +18,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -44,18 +42,21 @@ from observability import (
     configure_logging,
     count_statements,
     log,
+    request_id_from,
 )
 from readiness import readyz
 from resolvers.auth import AuthenticationError, actor_from_header
 from resolvers.context import ApiError, Context, close_session
 from schema import schema
+from strict_view import StrictGraphQL
 
 SessionFactory = Callable[[], AsyncSession]
 SUB_RESPONSE = "sub_response"  # strawberry's response of the request, in the scope's state
 
 
-class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context: a session, the caller and a request id."""
+class GraphQLApp(StrictGraphQL):
+    """Strawberry's ASGI view (strict: strict_view) with our context: a session, the caller
+    and a request id."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
@@ -128,8 +129,7 @@ class SessionScope:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode() or uuid.uuid4().hex
+        request_id = request_id_from(scope.get("headers") or [])
         structlog.contextvars.bind_contextvars(request_id=request_id)
         session = self.sessions()
         # Neither session connects before its first statement: the unused one costs nothing.
@@ -207,7 +207,7 @@ def create_app(
         # In front of the sessions: a planned read needs none of them, only its statement.
         fetch = session_fetch(sessions) if sessions is not None else pool_fetch(reads.pool)
         view = CompiledReads(view, Planner(schema._schema, settings), settings, fetch)
-    graphql = GraphQLHttp(view)
+    graphql = GraphQLHttp(view, settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -227,7 +227,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # any method: GraphQLHttp answers 405 with JSON
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

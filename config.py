@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
+    # Automatic persisted queries: the documents one process keeps, bounded by their bytes.
+    persisted_query_max_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     # Query operations compiled into one SQL statement (compiler/); false: strawberry answers all.
     compiled_reads: bool = True
     # Open GraphQL subscriptions one user may hold on one API process, and one API process in

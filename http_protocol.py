@@ -1,153 +1,124 @@
-"""HTTP conventions front ends expect around /graphql, as ASGI wrappers:
+"""The HTTP front of /graphql, an ASGI wrapper in front of strawberry (and the compiled reads):
 
-- automatic persisted queries: a client sends the sha256 of a document it sent once before
-  instead of the document (Apollo's `extensions.persistedQuery`);
+- every request is checked first (http_requests): a malformed one is answered here with a
+  4xx JSON error and reaches nothing behind;
+- automatic persisted queries (persisted_queries), for callers with a valid token;
 - `application/graphql-response+json` answered to clients that ask for it (GraphQL over HTTP).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import OrderedDict
-from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from config import Settings
+from persisted_queries import PersistedQueryError, PersistedQueryStore
+from request_checks import (
+    Refusal,
+    as_query_string,
+    error_body,
+    from_body,
+    from_query_string,
+    method_not_allowed,
+    require_query,
+)
+from resolvers.auth import AuthenticationError, actor_from_header
+
 GRAPHQL_RESPONSE = b"application/graphql-response+json"
-PARSED_REQUEST = "graphql_request"  # the key of the parsed POST body in the ASGI scope's state
-
-
-class PersistedQueryError(Exception):
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class PersistedQueryStore:
-    """The documents this instance has seen, by sha256; least recently used go first."""
-
-    def __init__(self, maxsize: int = 5000) -> None:
-        self.maxsize = maxsize
-        self._documents: OrderedDict[str, str] = OrderedDict()
-
-    def resolve(self, request: dict[str, Any]) -> dict[str, Any]:
-        """The request with its document filled in from the hash, or remembered under it."""
-        extensions = request.get("extensions")
-        persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
-        if not isinstance(persisted, dict):
-            return request
-        digest = persisted.get("sha256Hash")
-        if not isinstance(digest, str):
-            raise PersistedQueryError("persistedQuery needs a sha256Hash.", "BAD_USER_INPUT")
-        query = request.get("query")
-        if isinstance(query, str):
-            if hashlib.sha256(query.encode()).hexdigest() != digest:
-                raise PersistedQueryError("provided sha does not match query", "BAD_USER_INPUT")
-            self._remember(digest, query)
-            return request
-        known = self._documents.get(digest)
-        if known is None:
-            raise PersistedQueryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
-        self._documents.move_to_end(digest)
-        return {**request, "query": known}
-
-    def _remember(self, digest: str, query: str) -> None:
-        self._documents[digest] = query
-        self._documents.move_to_end(digest)
-        while len(self._documents) > self.maxsize:
-            self._documents.popitem(last=False)
-
-
+PARSED_REQUEST = "graphql_request"  # the key of the checked POST request in the ASGI scope's state
 MAX_BODY_BYTES = 1024 * 1024  # a GraphQL request is a document and its variables
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 async def read_body(receive: Receive, limit: int = MAX_BODY_BYTES) -> bytes:
-    """The whole request body; BodyTooLarge past `limit` bytes, before holding more."""
+    """The whole request body; a 413 Refusal past `limit` bytes, before holding more."""
     chunks, size = [], 0
     while True:
         message = await receive()
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise BodyTooLarge
+            raise Refusal(413, f"The request body is over {limit} bytes.")
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
 
 
-async def _json_response(send: Send, payload: dict[str, Any], status: int = 200) -> None:
-    body = json.dumps(payload).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
 class GraphQLHttp:
-    """Applies both conventions to POST /graphql before strawberry sees the request."""
+    """Checks and completes every HTTP request to /graphql before strawberry sees it."""
 
-    def __init__(self, app: ASGIApp, store: PersistedQueryStore | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, settings: Settings, store: PersistedQueryStore | None = None
+    ) -> None:
         self.app = app
-        self.store = store or PersistedQueryStore()
+        self.settings = settings
+        self.store = store or PersistedQueryStore(max_bytes=settings.persisted_query_max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "GET":
-            await self._get(scope, receive, send)
-            return
+        send = _media_type(scope, send)
         try:
-            body = await read_body(receive)
-        except BodyTooLarge:
-            message = f"The request body is over {MAX_BODY_BYTES} bytes."
-            errors = [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]
-            await _json_response(send, {"errors": errors}, status=413)
+            if scope["method"] == "POST":
+                scope, receive = await self._post(scope, receive)
+            elif scope["method"] == "GET":
+                scope = self._get(scope)
+            else:
+                raise method_not_allowed("GET, POST", "/graphql answers GET and POST only.")
+        except Refusal as refusal:
+            await _respond(send, refusal.body(), refusal.status, refusal.headers)
             return
-        try:
-            body, request = self._resolved(body)
-        except PersistedQueryError as error:
-            errors = [{"message": str(error), "extensions": {"code": error.code}}]
-            await _json_response(send, {"errors": errors})
+        except PersistedQueryError as error:  # Apollo's clients expect these with a 200
+            await _respond(send, error_body(str(error), error.code))
             return
+        await self.app(scope, receive, send)
+
+    async def _post(self, scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+        body = await read_body(receive)
+        request = from_body(body, _header(scope, b"content-type") or b"")
+        resolved = self.store.resolve(request, self._authenticated(scope))
+        require_query(resolved)
+        if resolved is not request:
+            body = json.dumps(resolved).encode()
         # Parsed once: the compiled read path reads the request from here.
-        scope.setdefault("state", {})[PARSED_REQUEST] = request
-        await self.app(scope, replay(body, receive), _media_type(scope, send))
+        scope.setdefault("state", {})[PARSED_REQUEST] = resolved
+        return scope, replay(body, receive)
 
-    async def _get(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Apollo's hashed GET: `?extensions={"persistedQuery": ...}`, the document optional."""
-        params = dict(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
-        if "extensions" in params:
-            try:
-                request = {**params, "extensions": json.loads(params["extensions"])}
-                params["query"] = self.store.resolve(request)["query"]
-            except ValueError:
-                pass  # not JSON: strawberry explains
-            except PersistedQueryError as error:
-                errors = [{"message": str(error), "extensions": {"code": error.code}}]
-                await _json_response(send, {"errors": errors})
-                return
-            except KeyError:
-                pass  # no persisted query: an ordinary GET
-            scope = {**scope, "query_string": urlencode(params).encode()}
-        await self.app(scope, receive, _media_type(scope, send))
+    def _get(self, scope: Scope) -> Scope:
+        """Apollo's hashed GET (`?extensions={"persistedQuery": ...}`, the document optional);
+        strawberry reads the request again from the query string rebuilt here."""
+        request = from_query_string(scope.get("query_string", b""))
+        if not request and b"text/html" in (_header(scope, b"accept") or b""):
+            # A browser opening /graphql: GraphiQL, which strawberry serves in development.
+            if self.settings.is_development:
+                return scope
+            raise Refusal(404, "Nothing here for a browser: send a GraphQL `query`.", "NOT_FOUND")
+        resolved = self.store.resolve(request, self._authenticated(scope))
+        require_query(resolved)
+        return {**scope, "query_string": as_query_string(resolved)}
 
-    def _resolved(self, body: bytes) -> tuple[bytes, dict[str, Any] | None]:
-        """The body with a persisted document filled in, and the request it holds (None when
-        the body is not a JSON object: strawberry answers that itself)."""
+    def _authenticated(self, scope: Scope) -> bool:
+        authorization = _header(scope, b"authorization")
+        if authorization is None:
+            return False
         try:
-            request = json.loads(body)
-        except ValueError:
-            return body, None
-        if not isinstance(request, dict):
-            return body, None
-        resolved = self.store.resolve(request)
-        return (body if resolved is request else json.dumps(resolved).encode()), resolved
+            return actor_from_header(self.settings, authorization.decode("latin-1")) is not None
+        except AuthenticationError:
+            return False
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    """The first value of a header, as Starlette's Headers.get reads it."""
+    return next((value for key, value in scope.get("headers") or [] if key == name), None)
+
+
+async def _respond(
+    send: Send, body: bytes, status: int = 200, headers: tuple[tuple[bytes, bytes], ...] = ()
+) -> None:
+    head = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": [*head, *headers]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def replay(body: bytes, receive: Receive) -> Receive:
@@ -183,8 +154,7 @@ def _request_error(body: bytes) -> bytes | None:
 
 
 def _media_type(scope: Scope, send: Send) -> Send:
-    accept = dict(scope.get("headers") or []).get(b"accept", b"")
-    if GRAPHQL_RESPONSE not in accept:
+    if GRAPHQL_RESPONSE not in (_header(scope, b"accept") or b""):
         return send
     start: Message = {}
     chunks: list[bytes] = []

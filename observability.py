@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import sys
 import time
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 import structlog
@@ -74,6 +77,17 @@ def configure_logging(development: bool) -> None:
 
 
 log = structlog.get_logger("projops")
+
+# A client's X-Request-Id is kept when it is this safe in a log line and a header (a UUID,
+# a ULID, a trace id); anything else (not ASCII, control characters, 10 KB) is replaced.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
+
+
+def request_id_from(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """The request's id: the client's X-Request-Id when it is safe, else a new one."""
+    sent = next((value for name, value in headers if name == b"x-request-id"), b"")
+    text = sent.decode("latin-1")  # any bytes decode; the pattern then keeps ASCII only
+    return text if SAFE_REQUEST_ID.fullmatch(text) else uuid.uuid4().hex
 
 
 # The collector's thresholds in a server process, from measurement: one process on the 2-core

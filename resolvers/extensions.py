@@ -6,8 +6,10 @@ import time
 import uuid
 from collections.abc import Iterator
 
-from graphql import GraphQLError
+from graphql import GraphQLError, specified_rules, validate
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from db import outage
 from db.guards import is_data_exception
@@ -16,6 +18,8 @@ from observability import ERRORS, LATENCY, REQUESTS, log
 from resolvers.context import ApiError
 
 VALIDATION = {"code": "GRAPHQL_VALIDATION_FAILED"}
+# Raised out of the operation on purpose: strawberry's view answers them with an HTTP 400.
+REQUEST_EXCEPTIONS = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
 
 def is_expected(error: GraphQLError) -> bool:
@@ -61,6 +65,25 @@ class MaskUnexpectedErrors(MaskErrors):
                 error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
                 ERRORS.labels(code="GRAPHQL_PARSE_FAILED").inc()
             raise
+        except REQUEST_EXCEPTIONS:
+            raise
+        except Exception as error:
+            # Anything else escaping parsing, validation or a hook would reach the client as
+            # its bare message, with no code: strawberry coerces it outside this extension.
+            raise self._invalid_or_masked(error) from error
+
+    def _invalid_or_masked(self, error: Exception) -> GraphQLError:
+        """A validation rule that fails on an invalid document (the depth limiter raises
+        KeyError on a spread of an unknown fragment) is the document's first validation
+        error, as graphql-core's own rules find it; any other failure is masked."""
+        context = self.execution_context
+        document = context.graphql_document
+        invalid = validate(context.schema._schema, document, specified_rules) if document else []
+        if not invalid:
+            return self.anonymise_error(GraphQLError(str(error), original_error=error))
+        ERRORS.labels(code="GRAPHQL_VALIDATION_FAILED").inc()
+        first = invalid[0]
+        return GraphQLError(first.message, first.nodes, extensions=dict(VALIDATION))
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [self._typed(error) for error in super()._process_errors(errors)]

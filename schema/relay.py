@@ -20,14 +20,36 @@ def encode_id(type_name: str, pk: int) -> strawberry.ID:
 
 def parse_id(global_id: str) -> tuple[str, int]:
     """(type name, primary key) of a global id; a typed error when it is not one of ours."""
+    type_name, _, raw_pk = _unbase64(global_id).partition(":")
+    if not (type_name and _is_key(raw_pk)):
+        raise DomainError(ErrorCode.INVALID, f"'{_shown(global_id)}' is not a valid id.")
+    return type_name, int(raw_pk)
+
+
+def _unbase64(text: str) -> str:
+    """The text `text` encodes in URL-safe base64; "" for anything else (a character that
+    is not ASCII, a lone surrogate included, padding wrong, bytes that are not UTF-8)."""
     try:
-        type_name, _, raw_pk = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
-        pk = int(raw_pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise DomainError(ErrorCode.INVALID, f"'{global_id}' is not a valid id.") from exc
-    if not type_name or not 0 < pk <= MAX_PK:
-        raise DomainError(ErrorCode.INVALID, f"'{global_id}' is not a valid id.")
-    return type_name, pk
+        return base64.urlsafe_b64decode(text.encode("ascii")).decode()
+    except (binascii.Error, UnicodeError):  # UnicodeError: encoding and decoding
+        return ""
+
+
+def _is_key(text: str) -> bool:
+    """A primary key as we write it: ASCII digits ('²'.isdigit() holds, and int() takes
+    '+1', ' 1' and '1_0'), no leading zero, within BIGINT."""
+    return (
+        text.isascii()
+        and text.isdigit()
+        and not text.startswith("0")
+        and len(text) <= len(str(MAX_PK))
+        and int(text) <= MAX_PK
+    )
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """User input as an error message repeats it: cut short (an id can be a megabyte)."""
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _article(word: str) -> str:
@@ -43,8 +65,8 @@ def decode_id(global_id: str, expected_type: str, field: str = "id") -> int:
     if type_name != expected_type:
         raise DomainError(
             ErrorCode.INVALID,
-            f"'{global_id}' is {_article(type_name)} {type_name} id, not {_article(expected_type)} "
-            f"{expected_type} id.",
+            f"'{_shown(global_id)}' is {_article(type_name)} {_shown(type_name)} id, not "
+            f"{_article(expected_type)} {expected_type} id.",
             [field],
         )
     return pk
@@ -88,10 +110,7 @@ def encode_cursor(key: str) -> str:
 
 
 def decode_cursor(cursor: str) -> str:
-    try:
-        prefix, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError) as exc:
-        raise DomainError(ErrorCode.INVALID, "The cursor is not valid.", ["after"]) from exc
+    prefix, _, key = _unbase64(cursor).partition(":")
     if prefix != "cursor" or not key:
         raise DomainError(ErrorCode.INVALID, "The cursor is not valid.", ["after"])
     return key

@@ -1,10 +1,15 @@
-"""Automatic persisted queries and the GraphQL-over-HTTP response media type, over HTTP."""
+"""Automatic persisted queries (for callers with a token, bounded by bytes), the
+GraphQL-over-HTTP response media type, and the HTTP refusals: 413, 415, 405 with Allow."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+
+import pytest
 
 from http_protocol import MAX_BODY_BYTES
+from persisted_queries import PersistedQueryStore
 from tests.support.client import GraphQLClient
 from tests.support.counter import StatementCounter
 from tests.support.world import World
@@ -14,10 +19,11 @@ DIGEST = hashlib.sha256(QUERY.encode()).hexdigest()
 PERSISTED = {"persistedQuery": {"version": 1, "sha256Hash": DIGEST}}
 
 
-async def _post(client: GraphQLClient, world: World, body: dict[str, object]) -> dict[str, object]:
-    response = await client.http.post(
-        "/graphql", json=body, headers={"Authorization": f"Bearer {world.tokens['manager']}"}
-    )
+async def _post(
+    client: GraphQLClient, world: World, body: dict[str, object], user: str | None = "manager"
+) -> dict[str, object]:
+    token = {"Authorization": f"Bearer {world.tokens[user]}"} if user else {}
+    response = await client.http.post("/graphql", json=body, headers=token)
     assert response.status_code == 200
     result: dict[str, object] = response.json()
     return result
@@ -52,6 +58,53 @@ async def test_a_hash_that_does_not_match_its_document_is_refused(
     ]
     later = await _post(client, world, {"extensions": wrong})
     assert "PERSISTED_QUERY_NOT_FOUND" in str(later)  # nothing was remembered
+
+
+async def test_only_a_caller_with_a_token_adds_documents_or_is_answered_from_them(
+    client: GraphQLClient, world: World
+) -> None:
+    """Anonymous: the document runs, as any other, and is not remembered; a hash alone is
+    not found, even for a document another caller registered (no one learns what others
+    sent). The signed-in caller's copy is answered to signed-in callers only."""
+    anonymous = await _post(client, world, {"query": QUERY, "extensions": PERSISTED}, user=None)
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
+    after_anonymous = await _post(client, world, {"extensions": PERSISTED})
+    assert "PERSISTED_QUERY_NOT_FOUND" in str(after_anonymous)
+    await _post(client, world, {"query": QUERY, "extensions": PERSISTED})
+    by_hash = await _post(client, world, {"extensions": PERSISTED}, user="admin")
+    assert by_hash == {"data": {"legalEntities": {"nodes": [{"code": "USPM"}, {"code": "DEPM"}]}}}
+    hidden = await _post(client, world, {"extensions": PERSISTED}, user=None)
+    assert "PERSISTED_QUERY_NOT_FOUND" in str(hidden)
+    forged = {"Authorization": "Bearer x.y.z"}
+    body = {"extensions": PERSISTED}
+    assert (
+        "PERSISTED_QUERY_NOT_FOUND"
+        in (await client.http.post("/graphql", json=body, headers=forged)).text
+    )
+
+
+def test_the_store_is_bounded_by_bytes_and_count_least_recently_used_first() -> None:
+    store = PersistedQueryStore(max_documents=3, max_bytes=3000)
+    documents = [f"{{ __typename }} # {n} {'x' * 900}" for n in range(4)]
+
+    def request(document: str, with_document: bool = True) -> dict[str, object]:
+        digest = hashlib.sha256(document.encode()).hexdigest()
+        persisted: dict[str, object] = {
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+        }
+        return {**persisted, "query": document} if with_document else persisted
+
+    for document in documents[:3]:
+        store.resolve(request(document), authenticated=True)
+    store.resolve(request(documents[0], False), authenticated=True)  # used now
+    store.resolve(request(documents[3]), authenticated=True)  # 4 x 920 bytes > 3000
+    assert len(store) == 3 and store.size <= 3000
+    assert store.resolve(request(documents[0], False), authenticated=True)["query"]
+    with pytest.raises(Exception, match="PersistedQueryNotFound"):
+        store.resolve(request(documents[1], False), authenticated=True)  # least recently used
+    too_large = PersistedQueryStore(max_bytes=100)
+    too_large.resolve(request(documents[0]), authenticated=True)
+    assert len(too_large) == 0 and too_large.size == 0
 
 
 async def test_graphql_response_media_type_when_asked_for(
@@ -111,3 +164,54 @@ async def test_a_body_over_the_limit_is_refused_before_it_is_read_whole(
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     small = await client.data("{ me { userId } }", token=world.tokens["admin"])
     assert small["me"]["userId"] == str(world.users["admin"].id)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])
+async def test_other_methods_are_405_with_allow(client: GraphQLClient, method: str) -> None:
+    response = await client.http.request(method, "/graphql")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    if method != "HEAD":
+        assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_a_mutation_over_get_is_405_allowing_post(
+    client: GraphQLClient, world: World
+) -> None:
+    token = {"Authorization": f"Bearer {world.tokens['admin']}"}
+    document = 'mutation { deleteJournal(id: "x") { errors { code } } }'
+    response = await client.http.get("/graphql", params={"query": document}, headers=token)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_a_subscription_over_http_is_refused_not_run(
+    client: GraphQLClient, world: World
+) -> None:
+    """graphql-core would run it as a query and fail completing its event stream (it was a
+    masked internal error)."""
+    token = {"Authorization": f"Bearer {world.tokens['admin']}"}
+    document = {"query": "subscription { journalStatusChanges { id } }"}
+    posted = await client.http.post("/graphql", json=document, headers=token)
+    got = await client.http.get("/graphql", params=document, headers=token)
+    for response in (posted, got):
+        assert response.status_code == 400
+        assert response.json() == {
+            "errors": [
+                {
+                    "message": "Subscriptions are served over WebSocket (graphql-transport-ws).",
+                    "extensions": {"code": "BAD_REQUEST"},
+                }
+            ]
+        }
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data", ""])
+async def test_a_body_that_is_not_json_is_415(client: GraphQLClient, content_type: str) -> None:
+    body = json.dumps({"query": QUERY})
+    response = await client.http.post(
+        "/graphql", content=body, headers={"Content-Type": content_type}
+    )
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
