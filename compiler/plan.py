@@ -30,7 +30,6 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 import compiler.actuals
 import compiler.categories
@@ -60,6 +59,7 @@ from compiler.sql import Binding, Getter, Statement, Unsupported
 from config import Settings
 from domain.actors import Actor
 from domain.errors import DomainError
+from schema.document_rules import document_rules
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Planner:
         self._bytes = 0
         self.rules = [
             *specified_rules,
-            depth_rule(settings.max_query_depth, None),
+            *document_rules(settings.max_query_depth),
             aliases_rule(settings.max_aliases),
         ]
         self._plans: OrderedDict[Hashable, Plan] = OrderedDict()

@@ -11,7 +11,6 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.types import ExecutionContext
@@ -22,6 +21,7 @@ from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics, is_expe
 from schema.actuals import ActualsMutation, ActualsQuery
 from schema.categories import CategoriesMutation, CategoriesQuery
 from schema.dimensions import DimensionsMutation, DimensionsQuery
+from schema.document_rules import document_rules
 from schema.events import Subscription
 from schema.expenses import ExpensesMutation, ExpensesQuery
 from schema.jobs import JobsMutation, JobsQuery
@@ -107,7 +107,7 @@ def _limits(settings: Settings) -> Callable[[], AddValidationRules]:
     still gets its own extension instance, because strawberry sets the request's execution
     context on the instance (one shared by concurrent requests would mix them up)."""
     rules = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *document_rules(settings.max_query_depth),
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     return lambda: AddValidationRules(rules)
