@@ -21,6 +21,7 @@ from demo.companies import (
     create_companies,
     set_default_project_category,
 )
+from demo.dimensions import add_dimensions
 from demo.people import ADMIN, DEMO_USERS, DemoToken, create_users, demo_tokens, link_users
 from demo.pricing import add_exchange_rates, add_price_lists
 from demo.projects import create_projects
@@ -56,6 +57,7 @@ async def load_demo(session: AsyncSession, today: dt.date | None = None) -> bool
         await add_accounts(session, company)
         add_periods(session, company, today)
         add_line_properties(session, company)
+        await add_dimensions(session, company)
         project_categories = await add_company_categories(session, company, catalog)
         await set_default_project_category(
             session, company, project_categories[DEFAULT_PROJECT_CATEGORY].id
