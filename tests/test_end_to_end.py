@@ -1,7 +1,8 @@
 """The whole life cycle on the demo data, as a front end and the job runner do it:
 an employee's report, the manager's approval, the accountant's posting (E1-E4), the automatic
 approval job (E5), staging filling up (A2), import (J1), posting (J5) — and afterwards the
-expense integration account is clear (L5) and every voucher balances (L1)."""
+expense integration account is clear (L5) and every voucher balances (L1), in the database
+and in the trial balance read through the API."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from sqlalchemy import func, select
 from db.models.ledger import VoucherLine
 from db.models.parameters import LegalEntityParameters
 from tests.support.client import GraphQLClient
-from tests.support.end_to_end import IMPORT, JOURNALS, POST_JOURNAL, api, demo, ok
+from tests.support.end_to_end import (
+    IMPORT,
+    JOURNALS,
+    POST_JOURNAL,
+    api,
+    balanced_books,
+    demo,
+    ok,
+)
 from tests.support.jobs import Sessions, committed, drain, jobs_app
 from tests.support.world import TODAY
 
@@ -94,3 +103,8 @@ async def test_l5_expense_to_ledger_round_trip_clears_the_integration_account(
         )
         overall = await session.scalar(select(func.sum(VoucherLine.debit - VoucherLine.credit)))
     assert (balance, overall) == (Decimal(0), Decimal(0))  # L5, L1
+    # The books through the API say the same: they balance, and the integration account that
+    # the report debited and the journal credited is clear (L1, L5).
+    closing = await balanced_books(api, demo["accountant"], committed, TODAY)
+    assert closing["290100"] == Decimal(0)
+    assert closing["210100"] < 0  # the employee is owed the report's total

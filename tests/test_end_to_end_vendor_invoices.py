@@ -14,7 +14,15 @@ from sqlalchemy import func, select
 from db.models.ledger import VoucherLine
 from db.models.parameters import LegalEntityParameters
 from tests.support.client import GraphQLClient
-from tests.support.end_to_end import IMPORT, JOURNALS, POST_JOURNAL, api, demo, ok
+from tests.support.end_to_end import (
+    IMPORT,
+    JOURNALS,
+    POST_JOURNAL,
+    api,
+    balanced_books,
+    demo,
+    ok,
+)
 from tests.support.jobs import Sessions, committed, drain, jobs_app
 from tests.support.world import TODAY
 
@@ -109,3 +117,6 @@ async def test_l5_vendor_invoice_to_ledger_clears_the_procurement_integration_ac
         result = await ok(api, POST_JOURNAL, {"id": journal["id"]}, accountant)
         assert result["failedLines"] == 0
     assert await _balances(committed) == (Decimal(0), Decimal(0))  # L5, L1
+    closing = await balanced_books(api, accountant, committed, TODAY)  # L1, via the API
+    assert closing["290200"] == Decimal(0)  # L5: the procurement integration account
+    assert closing["200100"] == Decimal("-3345.50")  # the vendor is owed the invoice's total
