@@ -14,7 +14,7 @@ open/close cycle (freed memory is reused: the second cycle does not grow). Basel
 events received by `--baseline-listeners` raw asyncpg connections, each LISTENing itself (a
 backend per subscriber: PostgreSQL's max_connections, 100 by default, keeps them few).
 
-    .venv/bin/python bench/bench_subscriptions.py [--subscribers 1000 --events 50 ...]
+    .venv/bin/python bench/bench_subscriptions.py [--subscribers 1000 --events 30 ...]
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import os
 import time
 from typing import Any
 
-import httpx
 import psycopg
+import subscriptions_setup as subscriptions
 from common import scratch_database
 from reads_servers import Server, api_label, serving
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
@@ -49,7 +49,6 @@ from schema.relay import decode_id
 
 SECRET = "bench-subscriptions-signing-key-0123456789"
 SUBSCRIPTION = "subscription { journalStatusChanges { typeName id status } }"
-QUERY = {"query": "{ legalEntities { nodes { code } } }"}
 # After a disconnect: the API collects the closed sockets' garbage 2 s after the first close.
 SETTLE_SECONDS = 4
 IDLE_IN_TRANSACTION = """SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
@@ -69,23 +68,6 @@ def produce(
     return sent
 
 
-def ordinary_query_ms(port: int, token: str) -> float:
-    """The slowest of three ordinary queries while the subscribers are open."""
-    slowest = 0.0
-    with httpx.Client(timeout=60) as client:
-        for _ in range(3):
-            started = time.perf_counter()
-            answer = client.post(
-                f"http://127.0.0.1:{port}/graphql",
-                json=QUERY,
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            if answer.status_code != 200 or "errors" in answer.json():
-                raise SystemExit(f"an ordinary query failed: {answer.text[:1000]}")
-            slowest = max(slowest, time.perf_counter() - started)
-    return slowest * 1000
-
-
 def _open(api: Server, spec: dict[str, Any], tokens: list[str], processes: int) -> Clients:
     clients = Clients(spec, tokens, processes)
     wait_for_subscriptions(api.port, len(tokens))
@@ -102,7 +84,8 @@ def _events(
     args: argparse.Namespace,
 ) -> Latency:
     """The events, received by `clients`, which are then closed."""
-    profile = _profile(api, args)
+    seconds = len(journal_ids) * args.interval
+    profile = subscriptions.profile(api.pid, seconds, args.profile, args.py_spy)
     cpu = (tree_cpu_seconds(api.pid), clients.cpu_seconds())
     sent = produce(db, journal_ids, status, args.interval)
     cpu = (tree_cpu_seconds(api.pid) - cpu[0], clients.cpu_seconds() - cpu[1])
@@ -128,7 +111,7 @@ def measure_api(
     clients = _open(api, {**spec, "deflate": True}, tokens, args.client_processes)
     rss["open"] = rss_mb(api.pid)
     spread = [n - sockets_before.get(pid, 0) for pid, n in sockets(api.pid).items()]
-    query_ms = ordinary_query_ms(api.port, fixture.tokens[0])
+    query_ms = subscriptions.ordinary_query_ms(api.port, fixture.tokens[0])
     (idle,) = db.execute(IDLE_IN_TRANSACTION).fetchone() or (0,)
     deflated = _events(db, api, clients, fixture.journal_ids, "processing", args)
     time.sleep(SETTLE_SECONDS)
@@ -159,29 +142,6 @@ def measure_baseline(
     cpu = listeners.cpu_seconds() - cpu
     receipts, errors = listeners.close()
     return Latency.of(receipts, sent, int, len(errors), (None, cpu))
-
-
-def _profile(api: Server, args: argparse.Namespace) -> list[Any]:
-    """py-spy records every API process over the events (with --profile DIR)."""
-    if not args.profile:
-        return []
-    import subprocess
-
-    from reads_servers import process_tree
-
-    seconds = str(int(len(range(args.events)) * args.interval) + 1)
-    return [
-        subprocess.Popen(
-            [
-                *(args.py_spy, "record", "--pid", str(pid), "--duration", seconds),
-                *("--rate", "250", "--format", "speedscope", "--nonblocking"),
-                *("-o", f"{args.profile}/api-{pid}.json"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for pid in process_tree(api.pid)
-    ]
 
 
 async def _build(url: str, settings: Settings, users: int, events: int) -> Fixture:

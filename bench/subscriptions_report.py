@@ -139,9 +139,12 @@ def write_results(
         "",
         "Latency from the moment the producer (this script, its own connection) sent the"
         " committing UPDATE to the moment a subscriber process read the message; every"
-        " subscriber must receive every event (`delivered` = subscribers x events). RSS is"
-        " VmRSS summed over the API's processes; `closed` near `before` and a second cycle"
-        " that does not grow show the memory of a subscription released on disconnect.",
+        " subscriber must receive every event (`delivered` = subscribers x events). CPU us/msg:"
+        " user and system CPU of the API's processes (of the subscriber processes) during the"
+        " events, over the messages delivered. RSS is VmRSS summed over the API's processes;"
+        " the allocator keeps what a closed subscription freed for reuse, so RSS stays near its"
+        " peak after the disconnect, and a second open/close cycle that does not grow it shows"
+        " the memory released, not leaked.",
         END,
     ]
     text = README.read_text()

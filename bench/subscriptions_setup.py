@@ -161,3 +161,38 @@ def wait_for_subscriptions(port: int, wanted: int, seconds: float = 120) -> bool
             return True
         time.sleep(0.2)
     raise SystemExit(f"the API holds {open_subscriptions(port)} subscriptions, not {wanted}")
+
+
+def ordinary_query_ms(port: int, token: str) -> float:
+    """The slowest of three ordinary queries while the subscribers are open."""
+    slowest = 0.0
+    with httpx.Client(timeout=60) as client:
+        for _ in range(3):
+            started = time.perf_counter()
+            answer = client.post(
+                f"http://127.0.0.1:{port}/graphql",
+                json={"query": "{ legalEntities { nodes { code } } }"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            if answer.status_code != 200 or "errors" in answer.json():
+                raise SystemExit(f"an ordinary query failed: {answer.text[:1000]}")
+            slowest = max(slowest, time.perf_counter() - started)
+    return slowest * 1000
+
+
+def profile(root: int, seconds: float, directory: str | None, py_spy: str) -> list[Any]:
+    """py-spy recording every process of the server's tree for `seconds` (with a directory)."""
+    if not directory:
+        return []
+    return [
+        subprocess.Popen(
+            [
+                *(py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds) + 1)),
+                *("--rate", "250", "--format", "speedscope", "--nonblocking"),
+                *("-o", f"{directory}/api-{pid}.json"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in process_tree(root)
+    ]
