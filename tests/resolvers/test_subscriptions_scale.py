@@ -29,6 +29,7 @@ __all__ = ["committed", "committed_world"]
 
 POOL_SIZE = 2  # and as many on overflow: 4 connections at most
 JOURNALS = "subscription { journalStatusChanges { typeName id status } }"
+FOREIGN = 'subscription { journalStatusChanges(legalEntity: "USPM") { id } }'
 QUERY = "{ legalEntities { nodes { code } } }"
 # Backends of the app's database waiting, inside a transaction, for their client.
 IDLE_IN_TRANSACTION = """SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
@@ -107,6 +108,10 @@ def test_k3_idle_subscriptions_beyond_the_pool_hold_no_connection(
         for ws in sockets:
             _subscribe(ws)
         _wait_for_subscriptions(api, subscribers)
+        refused = sockets[0]
+        for n in range(2 * POOL_SIZE + 1):  # a check that refuses gives its connection back too
+            refused.send_json({"id": f"r{n}", "type": "subscribe", "payload": {"query": FOREIGN}})
+            assert _refusal(refused, f"r{n}")["extensions"]["code"] == "BAD_USER_INPUT"
         # Ordinary queries answer at once (they waited 30 s for a connection, then failed).
         assert max(_query_seconds(api, token) for _ in range(3)) < 5
         assert api.app.state.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
