@@ -84,9 +84,15 @@ async def _project_of(session: AsyncSession, entity_id: int, project_id: int) ->
 
 
 async def _task_of(session: AsyncSession, project: Project | None, task_id: int) -> int:
+    """A task of the line's project. It is looked up in the project's legal entity only, so
+    another legal entity's task answers exactly like a made-up id (M1)."""
     if project is None:
         raise DomainError(ErrorCode.REQUIRED, "A task needs the line's project.", ["projectId"])
-    owner = await session.scalar(select(Task.project_id).where(Task.id == task_id))
+    owner = await session.scalar(
+        select(Task.project_id).where(
+            Task.id == task_id, Task.legal_entity_id == project.legal_entity_id
+        )
+    )
     if owner is None:
         raise DomainError(ErrorCode.NOT_FOUND, "The task does not exist.", ["taskId"])
     if owner != project.id:

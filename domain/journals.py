@@ -52,9 +52,8 @@ async def callers_line(session: AsyncSession, actor: Actor, line_id: int) -> Jou
         .with_for_update()
     )
     if line is None:
-        raise DomainError(
-            ErrorCode.NOT_FOUND, f"Journal line {line_id} is not one of yours.", ["id"]
-        )
+        # The same words for another legal entity's line as for none at all (M1).
+        raise DomainError(ErrorCode.NOT_FOUND, "The journal line does not exist.", ["id"])
     return line
 
 
@@ -65,7 +64,7 @@ async def callers_journal(session: AsyncSession, actor: Actor, journal_id: int) 
         actor,
         Journal,
         journal_id,
-        missing=f"Journal {journal_id} is not one of yours.",
+        missing="The journal does not exist.",
         field=["id"],
         for_update=True,
     )

@@ -64,7 +64,7 @@ async def get_account(session: AsyncSession, actor: Actor, account_id: int) -> A
         actor,
         Account,
         account_id,
-        missing=f"Account {account_id} does not exist.",
+        missing="The account does not exist.",
         field=["id"],
         for_update=True,
     )
