@@ -79,8 +79,11 @@ class GraphQLApp(StrictGraphQL):
             actor_or_none=None,
             events=getattr(request.app.state, "events", None),
         )
-        request.scope["state"][SUB_RESPONSE] = response  # process_result may set its status
         if isinstance(request, Request):
+            # process_result may set its status. A request's only: a WebSocket's response is
+            # the WebSocket itself, and in its own scope it made a reference cycle that kept
+            # each closed socket (its compressor too, ~100 KB) until a full collection.
+            request.scope["state"][SUB_RESPONSE] = response
             try:
                 context.actor_or_none = actor_from_header(
                     self.settings, request.headers.get("authorization")

@@ -9,8 +9,6 @@ Caps, per API process: `max_subscriptions_per_user` open subscriptions of one us
 
 from __future__ import annotations
 
-import asyncio
-import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
@@ -23,12 +21,12 @@ from db.models.master_data import LegalEntity, Role
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.scope import in_callers_entities
+from resolvers.access_watch import watched
 from resolvers.context import ApiError, Context
 
 JOURNAL_TABLES = frozenset({"journal", "journal_line"})
 VENDOR_INVOICE_TABLES = frozenset({"vendor_invoice"})
 TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
-GARBAGE_DELAY_SECONDS = 2.0  # after the first close of a wave: its sockets are gone by then
 OPEN_SUBSCRIPTIONS = Gauge(
     "projops_subscriptions_open",
     "GraphQL subscriptions open (all API processes)",
@@ -70,29 +68,6 @@ def _admitted(context: Context, listener: EventListener) -> Iterator[Subscriptio
     finally:
         subscription.close()
         OPEN_SUBSCRIPTIONS.dec()
-        _collect_garbage_soon()
-
-
-_collection: asyncio.TimerHandle | None = None
-
-
-def _collect_garbage_soon() -> None:
-    """One full garbage collection a moment after subscriptions close (one for a wave).
-
-    A closed subscription's socket (uvicorn's protocol, its permessage-deflate state,
-    strawberry's operation) is left in reference cycles by the cancellation of its operation,
-    about 100 KB each; with the server's thresholds (observability.tune_gc) an idle server may
-    not collect them for a long time, so disconnected subscribers' memory seemed never to be
-    released. A full collection walks only what is not frozen: milliseconds."""
-    global _collection
-    if _collection is None:
-        _collection = asyncio.get_running_loop().call_later(GARBAGE_DELAY_SECONDS, _collect)
-
-
-def _collect() -> None:
-    global _collection
-    _collection = None
-    gc.collect()
 
 
 async def _stream(context: Context, check: AccessCheck) -> AsyncIterator[Event]:
@@ -104,8 +79,9 @@ async def _stream(context: Context, check: AccessCheck) -> AsyncIterator[Event]:
         async with context.brief_session() as session:
             accept = await check(session)
         subscription.accept = accept
-        while True:  # no generator between the queue and the subscription: one per event
-            yield await subscription.get()
+        with watched(context, subscription):  # closed (4403) once its access ends
+            while True:  # no generator between the queue and the subscription: one per event
+                yield await subscription.get()
 
 
 async def _entity_ids(
