@@ -21,7 +21,6 @@ from db.models.master_data import LegalEntity, Role
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.scope import in_callers_entities
-from resolvers.access_watch import watched
 from resolvers.context import ApiError, Context
 
 JOURNAL_TABLES = frozenset({"journal", "journal_line"})
@@ -79,9 +78,8 @@ async def _stream(context: Context, check: AccessCheck) -> AsyncIterator[Event]:
         async with context.brief_session() as session:
             accept = await check(session)
         subscription.accept = accept
-        with watched(context, subscription):  # closed (4403) once its access ends
-            while True:  # no generator between the queue and the subscription: one per event
-                yield await subscription.get()
+        while True:  # no generator between the queue and the subscription: one per event
+            yield await subscription.get()
 
 
 async def _entity_ids(
