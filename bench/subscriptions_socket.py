@@ -123,7 +123,7 @@ class Subscriber(asyncio.Protocol):
             self.closed.set_result(None)
 
     async def close(self) -> None:
-        if self.transport is not None:
+        if self.transport is not None and not self.transport.is_closing():
             self.transport.write(_frame(CLOSE, (1000).to_bytes(2, "big")))
             self.transport.close()
         await self.closed

@@ -7,6 +7,7 @@ from another connection and commit."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -17,7 +18,7 @@ import pytest
 from starlette.testclient import TestClient, WebSocketTestSession
 
 from config import Settings
-from db.events import Event, EventListener
+from db.events import Event, EventListener, Subscription
 from db.urls import psycopg_conninfo
 from schema.relay import encode_id
 from tests.resolvers.test_events import _new_journal
@@ -126,7 +127,10 @@ def test_k3_idle_subscriptions_beyond_the_pool_hold_no_connection(
                 "id": encode_id("Journal", journal),
                 "status": "DRAFT",
             }
-    _wait_for_subscriptions(api, 0)  # released on disconnect
+    _wait_for_subscriptions(api, 0)  # released on disconnect, and nothing keeps them alive
+    gc.collect()
+    owner = committed_world.users["outsider"].id
+    assert not [o for o in gc.get_objects() if isinstance(o, Subscription) and o.owner == owner]
 
 
 def _refusal(ws: WebSocketTestSession, operation_id: str) -> dict[str, Any]:
