@@ -142,9 +142,8 @@ def write_results(
         " subscriber must receive every event (`delivered` = subscribers x events). CPU us/msg:"
         " user and system CPU of the API's processes (of the subscriber processes) during the"
         " events, over the messages delivered. RSS is VmRSS summed over the API's processes;"
-        " the allocator keeps what a closed subscription freed for reuse, so RSS stays near its"
-        " peak after the disconnect, and a second open/close cycle that does not grow it shows"
-        " the memory released, not leaked.",
+        " it does not drop after a disconnect: the allocator keeps freed memory for reuse, and"
+        " a closed socket's small reference cycles wait for the garbage collector (below).",
         END,
     ]
     text = README.read_text()
