@@ -22,6 +22,7 @@ from db.models.master_data import Role, UnitGroup
 from domain.actors import Actor
 from domain.categories_usage import delete_unless_used, transaction_category_users
 from domain.errors import DomainError, ErrorCode
+from domain.global_master_data import require_global_role
 from domain.validation import require_code, require_text
 
 
@@ -32,6 +33,8 @@ class Keep(enum.Enum):
 
 
 KEEP = Keep.KEEP
+# Global: changed only with access to every legal entity (domain/global_master_data.py).
+CATEGORIES = "Transaction categories and their shared categories"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ async def create_transaction_category(
     session: AsyncSession, actor: Actor, data: NewTransactionCategory
 ) -> TransactionCategory:
     """The category and its five shared categories, one per class, in one transaction (M2)."""
-    actor.require_role(Role.ADMIN)  # global: it concerns every legal entity
+    await require_global_role(session, actor, CATEGORIES, Role.ADMIN)
     code = require_code(data.code, ["code"])
     name = require_text(data.name, ["name"])
     if data.unit_group_id is not None and await session.get(UnitGroup, data.unit_group_id) is None:
@@ -92,7 +95,7 @@ async def delete_transaction_category(
     session: AsyncSession, actor: Actor, transaction_category_id: int
 ) -> int:
     """Refused while anything uses it; its own shared categories go with it (cascade)."""
-    actor.require_role(Role.ADMIN)
+    await require_global_role(session, actor, CATEGORIES, Role.ADMIN)
     category = await get_transaction_category(session, transaction_category_id, ["id"])
     what = f"Transaction category {category.code}"
     await delete_unless_used(session, what, category, transaction_category_users(category.id))
@@ -112,7 +115,7 @@ async def update_shared_category(
     session: AsyncSession, actor: Actor, data: SharedCategoryChanges
 ) -> SharedCategory:
     """Only the Expense class carries the expense flags (M2); anything else is refused."""
-    actor.require_role(Role.ADMIN)
+    await require_global_role(session, actor, CATEGORIES, Role.ADMIN)
     shared = await get_shared_category(session, data.shared_category_id, ["id"])
     if shared.transaction_class != TransactionClass.EXPENSE:
         raise DomainError(

@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models.master_data import ExchangeRate, Role
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
+from domain.global_master_data import require_global_role
 from domain.master_data import get_currency
 from domain.validation import check_date, check_decimal
 
 RATE_PLACES = 6
 MAX_RATE = Decimal("9999999999999")  # NUMERIC(19,6) holds 13 integer digits
+RATES = "Exchange rates"  # global: changed only with access to every legal entity
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ async def _refuse_duplicate(
 async def create_exchange_rate(
     session: AsyncSession, actor: Actor, data: NewExchangeRate
 ) -> ExchangeRate:
-    actor.require_role(Role.ACCOUNTANT)
+    await require_global_role(session, actor, RATES, Role.ACCOUNTANT)
     source = await get_currency(session, data.from_currency, ["fromCurrency"])
     target = await get_currency(session, data.to_currency, ["toCurrency"])
     if source.code == target.code:
@@ -90,7 +92,7 @@ async def get_exchange_rate(session: AsyncSession, rate_id: int) -> ExchangeRate
 async def update_exchange_rate(
     session: AsyncSession, actor: Actor, data: ExchangeRateChanges
 ) -> ExchangeRate:
-    actor.require_role(Role.ACCOUNTANT)
+    await require_global_role(session, actor, RATES, Role.ACCOUNTANT)
     rate = _check_rate(data.rate) if data.rate is not None else None
     valid_from = check_date(data.valid_from, ["validFrom"]) if data.valid_from is not None else None
     row = await get_exchange_rate(session, data.rate_id)
@@ -105,7 +107,7 @@ async def update_exchange_rate(
 
 
 async def delete_exchange_rate(session: AsyncSession, actor: Actor, rate_id: int) -> int:
-    actor.require_role(Role.ACCOUNTANT)
+    await require_global_role(session, actor, RATES, Role.ACCOUNTANT)
     row = await get_exchange_rate(session, rate_id)
     await session.delete(row)
     await session.flush()

@@ -11,10 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models.master_data import Role, Unit, UnitGroup
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
+from domain.global_master_data import require_global_role
 from domain.validation import check_decimal, require_code, require_text
 
 BASE_FACTOR = Decimal("1.000000")
 MAX_FACTOR = Decimal("9999999999999")  # NUMERIC(19,6) keeps 13 integer digits
+# Global: changed only with access to every legal entity (domain/global_master_data.py).
+UNITS = "Unit groups and units"
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ async def get_unit(session: AsyncSession, unit_id: int, field: list[str]) -> Uni
 
 async def create_unit_group(session: AsyncSession, actor: Actor, data: NewUnitGroup) -> UnitGroup:
     """The group and its base unit (factor 1) together, so a group always has a base."""
-    actor.require_role(Role.ADMIN)  # global reference data shared by every legal entity
+    await require_global_role(session, actor, UNITS, Role.ADMIN)
     code = require_code(data.code, ["code"])
     name = require_text(data.name, ["name"])
     base_code = require_code(data.base_unit_code, ["baseUnitCode"])
@@ -88,7 +91,7 @@ async def create_unit_group(session: AsyncSession, actor: Actor, data: NewUnitGr
 
 
 async def create_unit(session: AsyncSession, actor: Actor, data: NewUnit) -> Unit:
-    actor.require_role(Role.ADMIN)
+    await require_global_role(session, actor, UNITS, Role.ADMIN)
     code = require_code(data.code, ["code"])
     name = require_text(data.name, ["name"])
     factor = check_decimal(

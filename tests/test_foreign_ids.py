@@ -11,8 +11,7 @@ and is left out; job runs are not company rows either (K1 decides who sees one).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -23,7 +22,7 @@ from config import Settings
 from schema.relay import encode_id
 from tests.support import expenses as ex
 from tests.support.client import GraphQLClient
-from tests.support.estate import GLOBAL_TYPES, Samples, build_estate, samples
+from tests.support.estate import GLOBAL_TYPES, Samples, build_estate, samples, undone
 from tests.support.schema_calls import (
     Call,
     IdPath,
@@ -46,16 +45,6 @@ CALLERS = {
     "manager": ("USPM", "DEPM"),
     "employee": ("USPM", "DEPM"),
 }
-
-
-@asynccontextmanager
-async def undone(connection: AsyncConnection) -> AsyncIterator[None]:
-    """What the call writes is rolled back, so the next call meets the same data."""
-    savepoint = await connection.begin_nested()
-    try:
-        yield
-    finally:
-        await savepoint.rollback()
 
 
 def _shown(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ other (the sample line is of the sample report, the sample task of the sample pr
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -170,3 +172,13 @@ async def samples(session: AsyncSession, world: World, entity: str) -> Samples:
         field: await _picked(session, entity_id, picks) for field, picks in _VARIANTS.items()
     }
     return Samples(entity, await _picked(session, entity_id, _PICKS), variants)
+
+
+@asynccontextmanager
+async def undone(connection: AsyncConnection) -> AsyncIterator[None]:
+    """What a call writes is rolled back, so the next call meets the same estate."""
+    savepoint = await connection.begin_nested()
+    try:
+        yield
+    finally:
+        await savepoint.rollback()

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,9 @@ PROBE = "Probe"
 _PROBED = re.compile(r"'([^']+)' is an? Probe id, not an? (\w+) id")
 
 
+@cache
 def printed_schema() -> GraphQLSchema:
+    """schema.graphql, read once per test session (building it takes half a second)."""
     return build_schema(SCHEMA_FILE.read_text())
 
 
@@ -161,12 +164,14 @@ def build_call(
     field: str,
     ids: Mapping[IdPath, str | None],
     leaf: Leaf,
+    optional: frozenset[str] = frozenset(),
 ) -> Call:
-    """The field called with its required arguments and every ID path `ids` names."""
+    """The field called with its required arguments, every ID path `ids` names and the
+    `optional` arguments it has."""
     arguments = root_type(schema, kind).fields[field].args
     variables, declared = {}, []
     for name, argument in arguments.items():
-        if _required(argument) or _names_an_id((name,), ids):
+        if _required(argument) or _names_an_id((name,), ids) or name in optional:
             variables[name] = _value(argument.type, (name,), ids, leaf)
             declared.append((name, str(argument.type)))
     head = "".join(f"${name}: {type_}, " for name, type_ in declared).rstrip(", ")
