@@ -45,7 +45,6 @@ from observability import (
     request_id_from,
 )
 from readiness import readyz
-from resolvers.auth import AuthenticationError, actor_from_header
 from resolvers.context import ApiError, Context, close_session
 from schema import schema
 from strict_view import StrictGraphQL
@@ -84,12 +83,10 @@ class GraphQLApp(StrictGraphQL):
             # the WebSocket itself, and in its own scope it made a reference cycle that kept
             # each closed socket (its compressor too, ~100 KB) until a full collection.
             request.scope["state"][SUB_RESPONSE] = response
-            try:
-                context.actor_or_none = actor_from_header(
-                    self.settings, request.headers.get("authorization")
-                )
-            except AuthenticationError as error:
-                context.auth_error = str(error)
+            # Verified now; what its session grants is asked when the operation executes.
+            context.present(request.headers.get("authorization"))
+        else:
+            context.connection = request  # closed with 4403 when its access ends
         return context
 
     async def process_result(
@@ -108,7 +105,7 @@ class GraphQLApp(StrictGraphQL):
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: a connection without a valid token is closed with 4403."""
         try:
-            context.actor  # noqa: B018  (authenticates from connection_init's payload)
+            await context.authenticate_connection()  # connection_init's payload
         except ApiError as error:
             raise ConnectionRejectionError({"message": error.message}) from error
         return await super().on_ws_connect(context)
@@ -209,7 +206,10 @@ def create_app(
     if compiled_reads:
         # In front of the sessions: a planned read needs none of them, only its statement.
         fetch = session_fetch(sessions) if sessions is not None else pool_fetch(reads.pool)
-        view = CompiledReads(view, Planner(schema._schema, settings), settings, fetch)
+        # The access check (a cache miss) reads where the request would: one round trip on
+        # an autocommit connection, or in the tests' transaction.
+        access = autocommit or session_factory
+        view = CompiledReads(view, Planner(schema._schema, settings), settings, fetch, access)
     graphql = GraphQLHttp(view, settings)
 
     @asynccontextmanager

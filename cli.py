@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +29,8 @@ from db.urls import libpq_url
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+
+    from resolvers.sessions import IssuedTokens
 
 T = TypeVar("T")
 # Seconds the job worker gets to stop after SIGTERM: its grace period for running jobs
@@ -72,15 +75,18 @@ def _print_banner(settings: Settings) -> None:
     lines = [
         f"GraphiQL: {_graphiql_address(settings)}",
         "",
-        "Demo tokens (send as 'Authorization: Bearer <token>'; valid "
-        f"{settings.jwt_ttl_hours} hours; `make token USER_EMAIL=...` mints new ones):",
+        "Demo sessions: send the access token as 'Authorization: Bearer <token>'; it lasts"
+        f" {settings.access_token_minutes:g} minutes, then trade the refresh token for new ones"
+        " with the refreshToken mutation (README, Tokens), for up to"
+        f" {settings.session_days:g} days; `make token USER_EMAIL=...` signs in again:",
     ]
     for item in tokens:
         lines.append(
             f"  {item.email}  roles: {', '.join(item.roles)}"
             f"  legal entities: {', '.join(item.legal_entities)}"
         )
-        lines.append(f"    {item.token}")
+        lines.append(f"    access:  {item.token}")
+        lines.append(f"    refresh: {item.refresh_token}")
     print("\n".join(lines), flush=True)
 
 
@@ -210,31 +216,37 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _mint(session: AsyncSession, settings: Settings, email: str) -> str | None:
+async def _sign_in(session: AsyncSession, settings: Settings, email: str) -> IssuedTokens | None:
     from db.models.master_data import AppUser
-    from domain.master_data import user_claims
-    from resolvers.auth import mint_token
+    from resolvers.sessions import sign_in
 
     user_id = await session.scalar(select(AppUser.id).where(AppUser.email == email))
     if user_id is None:
         return None
-    user, codes = await user_claims(session, user_id)
-    return mint_token(settings, user_id=user.id, roles=user.roles, legal_entities=codes)
+    return await sign_in(session, settings, user_id)
 
 
 def token(settings: Settings, args: argparse.Namespace) -> int:
-    """Print a bearer token carrying the user's roles and legal entities from the database."""
+    """Sign a user in: a new session's access token and refresh token, one per line as shell
+    assignments (`eval "$(python cli.py token ...)"`), their lifetimes on stderr."""
     from demo import DEMO_USERS
 
     known = ", ".join(user.email for user in DEMO_USERS)
     if not args.email:
         print(f"Name the user: make token USER_EMAIL=<email> (demo: {known}).", file=sys.stderr)
         return 2
-    minted = asyncio.run(_in_session(settings, lambda s: _mint(s, settings, args.email)))
-    if minted is None:
+    issued = asyncio.run(_in_session(settings, lambda s: _sign_in(s, settings, args.email)))
+    if issued is None:
         print(f"No user with email {args.email!r} (demo: {known}).", file=sys.stderr)
         return 1
-    print(minted)
+    print(f"ACCESS_TOKEN={issued.access_token}")
+    print(f"REFRESH_TOKEN={issued.refresh_token}")
+    print(
+        f"# The access token works until {issued.access_token_expires_at:%Y-%m-%d %H:%M:%S} UTC;"
+        " trade the refresh token for new ones (the refreshToken mutation) until the session"
+        f" ends at {issued.session_expires_at:%Y-%m-%d %H:%M:%S} UTC.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -249,7 +261,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] =
     "run": (run, "migrate, load the demo data, print tokens and serve the API"),
     "migrate": (migrate_command, "upgrade the database to the latest migration"),
     "worker": (worker, "run a job worker process"),
-    "token": (token, "print a bearer token for a user: token <email>"),
+    "token": (token, "sign a user in, print an access and a refresh token: token <email>"),
     "demo": (demo_command, "load the demo data (once; running it again changes nothing)"),
     "print-schema": (print_schema, "print the GraphQL schema (SDL)"),
 }
@@ -269,7 +281,15 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--concurrency", type=int, default=0, help="parallel jobs")
     args = parser.parse_args(argv)
     handler, _ = COMMANDS[args.command]
-    return handler(get_settings(), args)
+    try:
+        settings = get_settings()
+    except ValidationError as error:  # ENV=production with the public JWT_SECRET, say
+        problems = "; ".join(
+            str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors()
+        )
+        print(f"The configuration is refused: {problems}", file=sys.stderr)
+        return 2
+    return handler(settings, args)
 
 
 if __name__ == "__main__":

@@ -6,21 +6,33 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
+# Known to everyone who reads this file: a server using it accepts tokens anyone can mint.
+DEVELOPMENT_JWT_SECRET = "dev-secret-change-me-in-production-32b"
+MIN_JWT_SECRET_BYTES = 32  # RFC 7518 3.2: an HS256 key of at least the hash's size
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # Errors name the setting, never its value: a refused JWT_SECRET or a DATABASE_URL with its
+    # password must not reach a log.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     # No DATABASE_URL: an embedded PostgreSQL is started under DATA_DIR (db/embedded.py).
     database_url: str | None = None
     data_dir: Path = PROJECT_ROOT / ".data"
-    jwt_secret: str = "dev-secret-change-me-in-production-32b"
+    jwt_secret: str = DEVELOPMENT_JWT_SECRET
     jwt_algorithm: str = "HS256"
-    jwt_ttl_hours: int = 24 * 30
+    # Access tokens live minutes; a session (its refresh token) at most SESSION_DAYS from
+    # sign-in however often it is refreshed. Fractions are allowed (tests use seconds).
+    access_token_minutes: float = Field(default=15, gt=0)
+    session_days: float = Field(default=30, gt=0)
+    # Seconds a process trusts what it last read of a session and its user's roles and legal
+    # entities: a revocation or a removed right takes effect within this time (0: every request
+    # reads them).
+    auth_cache_seconds: float = Field(default=5, ge=0)
     host: str = "127.0.0.1"
     port: int = 8000
     env: str = "development"
@@ -54,6 +66,21 @@ class Settings(BaseSettings):
     # holds no database connection, only memory and a socket.
     max_subscriptions_per_user: int = Field(default=20, ge=1)
     max_subscriptions: int = Field(default=2000, ge=1)
+
+    @model_validator(mode="after")
+    def _production_has_its_own_secret(self) -> Settings:
+        if self.env == "production":
+            if self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+                raise ValueError(
+                    "ENV=production needs its own JWT_SECRET: the default one is public, and"
+                    " anyone could sign an admin token with it."
+                )
+            if len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
+                raise ValueError(
+                    f"ENV=production needs a JWT_SECRET of at least {MIN_JWT_SECRET_BYTES}"
+                    " bytes (e.g. `openssl rand -hex 32`)."
+                )
+        return self
 
     @property
     def is_development(self) -> bool:

@@ -33,6 +33,8 @@ from config import Settings
 from db.urls import asyncpg_url
 from schema.relay import encode_id
 
+SECRET = "bench-reads-signing-key-0123456789abcdef"  # production refuses the public default
+
 LIST = """query Reports { expenseReports(first: 50) { edges { cursor node { id number status
 currencyCode createdAt employee { id name email } lines { id lineNumber date amount salesTax total
 currencyCode merchant category { id code name } project { id code name } } } }
@@ -162,7 +164,10 @@ def main() -> None:
     )
     parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md alone")
     args = parser.parse_args()
-    settings = Settings(env="test", run_worker=False)
+    # The bench's tokens outlive its runs (15 minutes by default).
+    settings = Settings(
+        env="test", run_worker=False, jwt_secret=SECRET, access_token_minutes=24 * 60
+    )
     sizes = Sizes.from_arguments(args)
     started = os.getloadavg()[0]
     with scratch_database(settings) as url:

@@ -171,7 +171,11 @@ def arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = arguments()
-    settings = Settings(env="test", run_worker=False, jwt_secret=SECRET)
+    # The subscribers' access tokens outlive the run (a subscription ends at its token's
+    # expiry).
+    settings = Settings(
+        env="test", run_worker=False, jwt_secret=SECRET, access_token_minutes=24 * 60
+    )
     load = os.getloadavg()[0]
     with scratch_database(settings) as url:
         fixture = asyncio.run(_build(url, settings, args.users, args.events))

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config import Settings
 from db.models.expenses import ExpenseReport
 from domain.journals_import import import_pending_actuals
-from resolvers.auth import mint_token
+from resolvers.sessions import sign_in
 
 ENTITY = "BENCH"
 ACCOUNTANT = "accountant@bench.example.com"
@@ -165,10 +165,11 @@ CROSS JOIN LATERAL generate_series(1, x.c) k
 
 
 async def _user_token(session: AsyncSession, settings: Settings, email: str) -> str:
-    row = (
-        await session.execute(text("SELECT id, roles FROM app_user WHERE email = :e"), {"e": email})
-    ).one()
-    return mint_token(settings, user_id=row.id, roles=row.roles, legal_entities=[ENTITY])
+    """The access token of a new session of the user (committed by the caller)."""
+    user_id = (
+        await session.execute(text("SELECT id FROM app_user WHERE email = :e"), {"e": email})
+    ).scalar_one()
+    return (await sign_in(session, settings, user_id)).access_token
 
 
 async def build(session: AsyncSession, settings: Settings, sizes: Sizes) -> Fixture:
@@ -200,10 +201,12 @@ async def build(session: AsyncSession, settings: Settings, sizes: Sizes) -> Fixt
     await session.commit()
     await analyze(session)
     ids = "SELECT id FROM expense_report WHERE number LIKE :p ORDER BY id"
-    return Fixture(
+    fixture = Fixture(
         accountant_token=await _user_token(session, settings, ACCOUNTANT),
         employee_token=await _user_token(session, settings, EMPLOYEE),
         manager_token=await _user_token(session, settings, MANAGER),
         report_ids=list((await session.scalars(text(ids), {"p": "EXP-B%"})).all()),
         draft_ids=list((await session.scalars(text(ids), {"p": "EXP-M%"})).all()),
     )
+    await session.commit()  # the tokens' sessions
+    return fixture

@@ -6,6 +6,7 @@ and `events` Draft journals whose status the producer changes, one committed UPD
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -23,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config import Settings
+from domain.sessions import open_session
 from resolvers.auth import mint_token
 
 CLIENTS = Path(__file__).resolve().parent / "subscriptions_clients.py"
@@ -53,11 +55,24 @@ async def build(session: AsyncSession, settings: Settings, users: int, events: i
     await session.execute(text(_MEMBERS), {"ids": ids, "le": entity})
     journals = await session.scalars(text(_JOURNALS), {"le": entity, "events": events})
     journal_ids = list(journals.all())
+    tokens = [await _token(session, settings, user_id) for user_id in ids]
     await session.commit()
-    tokens = [
-        mint_token(settings, user_id=i, roles=["accountant"], legal_entities=["BENCH"]) for i in ids
-    ]
     return Fixture(tokens, journal_ids)
+
+
+async def _token(session: AsyncSession, settings: Settings, user_id: int) -> str:
+    """The access token of a new session of a subscriber (an accountant of BENCH)."""
+    now = dt.datetime.now(dt.UTC)
+    lifetime = dt.timedelta(days=settings.session_days)
+    opened = await open_session(session, user_id, lifetime=lifetime, now=now)
+    return mint_token(
+        settings,
+        user_id=user_id,
+        session_id=opened.id,
+        roles=["accountant"],
+        legal_entities=["BENCH"],
+        now=now,
+    )
 
 
 class Clients:

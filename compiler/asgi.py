@@ -20,9 +20,11 @@ from compiler.pool import ACQUIRE_TIMEOUT_SECONDS
 from compiler.sql import FALLBACK_MARK
 from config import Settings
 from db import outage
+from domain.actors import Actor
 from http_protocol import PARSED_REQUEST
 from observability import ERRORS, LATENCY, READ_FALLBACKS, REQUESTS, SQL_STATEMENTS, log
-from resolvers.auth import AuthenticationError, actor_from_header
+from resolvers.access import OpenSession, authenticate
+from resolvers.auth import AuthenticationError, bearer_token, verify_token
 
 # Reads the JSON text of a planned request's statement, from a pool or the request's session.
 Fetch = Callable[[Scope, Request], Awaitable[bytes]]
@@ -58,11 +60,14 @@ def session_fetch(sessions: Callable[[], AsyncSession]) -> Fetch:
 
 
 class CompiledReads:
-    def __init__(self, app: ASGIApp, planner: Planner, settings: Settings, fetch: Fetch) -> None:
+    def __init__(
+        self, app: ASGIApp, planner: Planner, settings: Settings, fetch: Fetch, access: OpenSession
+    ) -> None:
         self.app = app
         self.planner = planner
         self.settings = settings
         self.fetch = fetch
+        self.access = access  # where the caller's session is checked (resolvers/access.py)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -76,8 +81,11 @@ class CompiledReads:
         logged) and strawberry answers."""
         started = time.perf_counter()
         try:
-            request = self._planned(scope)
-        except Exception:  # a fault of this path: strawberry still answers the request
+            request = await self._planned(scope)
+        except Exception as error:  # a fault of this path: strawberry still answers the request
+            if outage.is_outage(error):  # checking the caller's session: the client retries
+                await _respond_unavailable(scope, send, error)
+                return True
             READ_FALLBACKS.labels(reason="failed").inc()
             log.warning("compiled_read_failed", exc_info=True, stage="planning")
             return False
@@ -102,7 +110,7 @@ class CompiledReads:
         LATENCY.labels(**labels).observe(time.perf_counter() - started)
         return True
 
-    def _planned(self, scope: Scope) -> Request | None:
+    async def _planned(self, scope: Scope) -> Request | None:
         # GraphQLHttp, in front of this layer, parsed the body once (None: not a JSON object).
         payload = scope.get("state", {}).get(PARSED_REQUEST)
         if not isinstance(payload, dict):
@@ -121,12 +129,26 @@ class CompiledReads:
         if authorization is None:
             return None
         try:
-            actor = actor_from_header(self.settings, authorization.decode("latin-1"))
+            token = bearer_token(authorization.decode("latin-1"))
+            claims = verify_token(self.settings, token) if token is not None else None
         except AuthenticationError:
             return None
-        if actor is None:
+        if token is None or claims is None:
             return None
-        return self.planner.plan(query, name, variables, actor)
+        # Planned first with the token's hints: a document that does not plan (an invalid
+        # one, say) costs no access check. The database's actor decides; when it differs from
+        # the hints (rights changed since the token was minted), the plan is made again.
+        hinted = Actor(claims.user_id, claims.roles, claims.legal_entities)
+        request = self.planner.plan(query, name, variables, hinted)
+        if request is None:
+            return None
+        try:
+            actor = await authenticate(self.settings, token, claims, self.access)
+        except AuthenticationError:
+            return None  # the reference path answers UNAUTHENTICATED
+        if actor != hinted:
+            return self.planner.plan(query, name, variables, actor)
+        return request
 
 
 async def _respond_unavailable(scope: Scope, send: Send, error: Exception) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config import Settings
 from db.models.master_data import AppUser, LegalEntity, Role, UserLegalEntity
 from domain.master_data import user_claims
-from resolvers.auth import mint_token
+from resolvers.sessions import sign_in
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,13 @@ class DemoToken:
     email: str
     roles: list[str]
     legal_entities: list[str]
-    token: str
+    token: str  # the access token
+    refresh_token: str
 
 
 async def demo_tokens(session: AsyncSession, settings: Settings) -> list[DemoToken]:
-    """A ready bearer token per demo user, with the roles and legal entities of the database."""
+    """A new session per demo user: its access token and refresh token, with the roles and
+    legal entities of the database."""
     emails = [user.email for user in DEMO_USERS]
     rows = await session.execute(select(AppUser.email, AppUser.id).where(AppUser.email.in_(emails)))
     ids = {email: user_id for email, user_id in rows}
@@ -84,6 +86,8 @@ async def demo_tokens(session: AsyncSession, settings: Settings) -> list[DemoTok
         if email not in ids:
             continue
         user, codes = await user_claims(session, ids[email])
-        token = mint_token(settings, user_id=user.id, roles=user.roles, legal_entities=codes)
-        tokens.append(DemoToken(email, sorted(user.roles), codes, token))
+        issued = await sign_in(session, settings, user.id)
+        tokens.append(
+            DemoToken(email, sorted(user.roles), codes, issued.access_token, issued.refresh_token)
+        )
     return tokens

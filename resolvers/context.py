@@ -15,11 +15,16 @@ from strawberry.types import Info as StrawberryInfo
 from strawberry.types.graphql import OperationType
 
 from config import Settings
+from db import outage
 from db.events import EventListener
 from domain.actors import Actor
 from observability import log
+from resolvers.access import authenticate
+from resolvers.auth import AccessToken, AuthenticationError, bearer_token, verify_token
 
 if TYPE_CHECKING:
+    from starlette.websockets import WebSocket
+
     from resolvers.loaders import Loaders
 
 
@@ -54,8 +59,12 @@ async def to_completion(statement: Awaitable[T]) -> T:
 class ApiError(GraphQLError):
     """A request-level error with an `extensions.code` clients can switch on."""
 
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message, extensions={"code": code})
+    def __init__(self, message: str, code: str, **extensions: object) -> None:
+        super().__init__(message, extensions={"code": code, **extensions})
+
+
+UNAUTHENTICATED = "UNAUTHENTICATED"
+SIGN_IN = "Sign in: send 'Authorization: Bearer <token>'."
 
 
 @dataclass
@@ -64,8 +73,15 @@ class Context:
     # The request's session; a mutation runs in one transaction on it (resolvers/mutations).
     session: AsyncSession
     request_id: str
+    # Who calls, once check_access has asked the database (or its cache) what the token's
+    # session grants now; a context built with an actor (tests) keeps it.
     actor_or_none: Actor | None
-    auth_error: str | None = None
+    # Why there is no actor: (message, code): UNAUTHENTICATED, or SERVICE_UNAVAILABLE while
+    # the database cannot say.
+    auth_failure: tuple[str, str] | None = None
+    # The caller's access token, its signature and expiry checked (present).
+    token: str | None = None
+    credentials: AccessToken | None = None
     # A session on an AUTOCOMMIT connection that a query operation reads through instead of
     # `session` (see QueriesWithoutTransaction); None keeps queries on `session` (WebSockets,
     # and tests, whose sessions live in the test's transaction).
@@ -76,6 +92,9 @@ class Context:
     events: EventListener | None = None
     # Set by strawberry from a WebSocket's connection_init payload (graphql-transport-ws).
     connection_params: dict[str, Any] | None = None
+    # The WebSocket of a graphql-transport-ws connection: closed with 4403 when its token
+    # expires or its access is revoked (resolvers/access_watch.py).
+    connection: WebSocket | None = None
 
     def __post_init__(self) -> None:
         from resolvers.loaders import Loaders
@@ -84,22 +103,56 @@ class Context:
 
     @property
     def actor(self) -> Actor:
-        if self.actor_or_none is None and self.auth_error is None and self.connection_params:
-            self._authenticate_connection(self.connection_params)
-        if self.auth_error is not None:
-            raise ApiError(self.auth_error, "UNAUTHENTICATED")
+        if self.auth_failure is not None:
+            message, code = self.auth_failure
+            retry = {"retryable": True} if code == outage.CODE else {}
+            raise ApiError(message, code, **retry)
         if self.actor_or_none is None:
-            raise ApiError("Sign in: send 'Authorization: Bearer <token>'.", "UNAUTHENTICATED")
+            raise ApiError(SIGN_IN, UNAUTHENTICATED)
         return self.actor_or_none
 
-    def _authenticate_connection(self, params: dict[str, Any]) -> None:
-        from resolvers.auth import AuthenticationError, actor_from_header
-
-        header = params.get("Authorization") or params.get("authorization")
+    def present(self, authorization: str | None) -> None:
+        """Take the caller's Authorization header. Its token's signature and expiry are checked
+        here, without the database; its session and rights by check_access, which runs only
+        once the operation is about to execute (an invalid document costs no statement)."""
+        self.actor_or_none = self.token = self.credentials = self.auth_failure = None
         try:
-            self.actor_or_none = actor_from_header(self.settings, str(header) if header else None)
+            token = bearer_token(authorization)
+            if token is not None:
+                self.credentials, self.token = verify_token(self.settings, token), token
         except AuthenticationError as error:
-            self.auth_error = str(error)
+            self.auth_failure = (str(error), UNAUTHENTICATED)
+
+    async def check_access(self) -> tuple[str, str] | None:
+        """The actor of the token's session as the database says now (resolvers/access.py:
+        cached for seconds); the failure, if any, is also what `actor` raises."""
+        if self.credentials is None or self.token is None:
+            return self.auth_failure
+        try:
+            actor = await authenticate(
+                self.settings, self.token, self.credentials, self._access_session
+            )
+        except AuthenticationError as error:
+            self.actor_or_none, self.auth_failure = None, (str(error), UNAUTHENTICATED)
+        except Exception as error:
+            if not outage.is_outage(error):
+                raise
+            log.warning("database_unavailable", path="access_check", error=repr(error))
+            self.actor_or_none, self.auth_failure = None, (outage.MESSAGE, outage.CODE)
+        else:
+            self.actor_or_none, self.auth_failure = actor, None
+        return self.auth_failure
+
+    async def authenticate_connection(self) -> None:
+        """graphql-transport-ws's connection_init: the token of its payload, checked; an
+        ApiError refuses the connection. An outage does not: each operation checks again."""
+        params = self.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        self.present(str(header) if header else None)
+        failure = await self.check_access()
+        if failure is not None and failure[1] == outage.CODE:
+            return
+        self.actor  # noqa: B018  (raises the refusal)
 
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
@@ -131,6 +184,18 @@ class Context:
             yield session
         finally:
             await close_session(session)
+
+    @asynccontextmanager
+    async def _access_session(self) -> AsyncIterator[AsyncSession]:
+        """Where check_access reads: an HTTP request's autocommit session when it has one
+        (one round trip, no BEGIN or ROLLBACK, on the connection a query then reads on), else
+        a brief session of its own (a WebSocket's session lives as long as the socket)."""
+        if self.reads is None:
+            async with self.brief_session() as session:
+                yield session
+            return
+        async with statement_lock(self.reads):
+            yield self.reads
 
     async def read(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """One read of a query resolver on the session, run to completion even when the
@@ -194,6 +259,18 @@ class QueriesWithoutTransaction(SchemaExtension):
             and self.execution_context.operation_type is OperationType.QUERY
         ):
             context.session = context.reads
+        yield
+
+
+class AccessCheck(SchemaExtension):
+    """Before an operation executes, the database (or its cache, seconds old) says what the
+    caller's session grants now: an HTTP request's token was only verified, and a WebSocket
+    keeps its context, and so its actor, for as long as it is open."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            await context.check_access()
         yield
 
 

@@ -21,6 +21,7 @@ from db.models.master_data import LegalEntity, Role
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.scope import in_callers_entities
+from resolvers.access_watch import watched
 from resolvers.context import ApiError, Context
 
 JOURNAL_TABLES = frozenset({"journal", "journal_line"})
@@ -78,8 +79,9 @@ async def _stream(context: Context, check: AccessCheck) -> AsyncIterator[Event]:
         async with context.brief_session() as session:
             accept = await check(session)
         subscription.accept = accept
-        while True:  # no generator between the queue and the subscription: one per event
-            yield await subscription.get()
+        with watched(context, subscription):  # closed (4403) once its access ends
+            while True:  # no generator between the queue and the subscription: one per event
+                yield await subscription.get()
 
 
 async def _entity_ids(

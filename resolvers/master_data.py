@@ -7,7 +7,6 @@ from sqlalchemy import select
 from db.models.master_data import Currency, LegalEntity
 from domain import master_data
 from domain.scope import in_callers_entities
-from resolvers.auth import mint_token
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
 from resolvers.pagination import Page, keyset_page
@@ -34,11 +33,3 @@ async def create_legal_entity(
     return await run_mutation(
         context, lambda session, actor: master_data.create_legal_entity(session, actor, data)
     )
-
-
-async def refresh_token(context: Context) -> str:
-    """A new token with the caller's current roles and legal entities from the database."""
-    actor = context.actor
-    async with context.db() as session:
-        user, codes = await master_data.user_claims(session, actor.user_id)
-    return mint_token(context.settings, user_id=user.id, roles=user.roles, legal_entities=codes)

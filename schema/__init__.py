@@ -16,9 +16,10 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from config import Settings, get_settings
-from resolvers.context import QueriesWithoutTransaction
+from resolvers.context import AccessCheck, QueriesWithoutTransaction
 from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics, is_expected
 from schema.actuals import ActualsMutation, ActualsQuery
+from schema.auth import AuthMutation
 from schema.categories import CategoriesMutation, CategoriesQuery
 from schema.dimensions import DimensionsMutation, DimensionsQuery
 from schema.document_rules import document_rules
@@ -83,6 +84,7 @@ class Mutation(
     VendorInvoicesMutation,
     VendorInvoiceWorkflowMutation,
     DimensionsMutation,
+    AuthMutation,
 ):
     pass
 
@@ -129,6 +131,7 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             MaskUnexpectedErrors,
             OperationMetrics,
+            AccessCheck,
             QueriesWithoutTransaction,
         ],
     )

@@ -84,7 +84,3 @@ class MasterDataMutation:
             legal_entity=LegalEntity.from_row(outcome.value) if outcome.value else None,
             errors=[UserError.from_domain(error) for error in outcome.errors],
         )
-
-    @strawberry.mutation(description="A fresh token with your current roles and legal entities.")
-    async def refresh_token(self, info: Info) -> str:
-        return await resolvers.refresh_token(info.context)

@@ -122,6 +122,7 @@ async def demo_engine(settings: Settings, demo_url: str) -> AsyncIterator[AsyncE
 async def test_every_demo_token_works(settings: Settings, demo_engine: AsyncEngine) -> None:
     async with AsyncSession(demo_engine) as session:
         tokens: list[DemoToken] = await demo_tokens(session, settings)
+        await session.commit()  # their sessions
     assert sorted(t.email for t in tokens) == sorted(u.email for u in DEMO_USERS)
     async with GraphQLClient.for_app(create_app(settings, engine=demo_engine)) as client:
         for item in tokens:
@@ -132,17 +133,26 @@ async def test_every_demo_token_works(settings: Settings, demo_engine: AsyncEngi
             assert codes == item.legal_entities
 
 
-def test_token_prints_a_verifiable_jwt(settings: Settings, demo_url: str, demo_db: Engine) -> None:
+def test_token_signs_in_with_an_access_and_a_refresh_token(
+    settings: Settings, demo_url: str, demo_db: Engine
+) -> None:
     minted = run_cli(demo_url, "token", "manager2@demo.example.com")
     assert minted.returncode == 0, minted.stderr
-    actor = verify_token(settings, minted.stdout.strip())
+    lines = dict(line.split("=", 1) for line in minted.stdout.splitlines())
+    assert sorted(lines) == ["ACCESS_TOKEN", "REFRESH_TOKEN"]
+    claims = verify_token(settings, lines["ACCESS_TOKEN"])
     with demo_db.connect() as conn:
         user_id = conn.scalar(
             text("SELECT id FROM app_user WHERE email = 'manager2@demo.example.com'")
         )
-    assert actor.user_id == user_id
-    assert actor.roles == {"employee", "project_manager"}
-    assert actor.legal_entities == {"USPM"}
+        session_user = conn.scalar(
+            text("SELECT user_id FROM user_session WHERE id = :id AND revoked_at IS NULL"),
+            {"id": claims.session_id},
+        )
+    assert claims.user_id == session_user == user_id
+    assert claims.roles == {"employee", "project_manager"}
+    assert claims.legal_entities == {"USPM"}
+    assert "the session ends at" in minted.stderr
 
 
 def test_token_for_an_unknown_user_fails_clearly(demo_url: str) -> None:
@@ -171,6 +181,7 @@ async def test_the_demo_draft_vendor_invoice_shows_both_price_periods_converted(
     by the list valid on its own date and converted to its unit."""
     async with AsyncSession(demo_engine) as session:
         tokens = {t.email: t.token for t in await demo_tokens(session, settings)}
+        await session.commit()  # their sessions
     async with GraphQLClient.for_app(create_app(settings, engine=demo_engine)) as client:
         data = await client.data(DEMO_INVOICE, token=tokens["accountant@demo.example.com"])
     (invoice,) = data["vendorInvoices"]["nodes"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -36,7 +37,14 @@ pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 def authorizations(world: World, settings: Settings) -> list[bytes | None]:
     """No header, valid tokens of several roles, an expired one, and garbage."""
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
-    expired = mint_token(settings, user_id=1, roles=["admin"], legal_entities=[], now=long_ago)
+    expired = mint_token(
+        settings,
+        user_id=1,
+        session_id=uuid.uuid4(),
+        roles=["admin"],
+        legal_entities=[],
+        now=long_ago,
+    )
     tokens = [world.tokens[user] for user in ("admin", "employee", "manager", "outsider")]
     signed = [f"Bearer {token}".encode() for token in [*tokens, expired]]
     return [None, *signed, b"Bearer x.y.z", b"Basic dXNlcg=="]

@@ -13,6 +13,7 @@ from db.models import (
     master_data,
     parameters,
     prices,
+    sessions,
     vendor_invoices,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "master_data",
     "parameters",
     "prices",
+    "sessions",
     "vendor_invoices",
 ]

@@ -117,7 +117,7 @@ async def test_what_cannot_be_planned_goes_to_the_reference_path(
         "query { __schema { queryType { name } } }": None,  # introspection: no SQL
         "query { expenseReports(first: 0) { nodes { number } } }": "BAD_USER_INPUT",
         "query { expenseReports { nodes { number @include(if: true) } } }": None,
-        "mutation { refreshToken }": None,
+        'mutation { refreshToken(input: {refreshToken: "x"}) { errors { code } } }': None,
     }
     for query, code in unplanned.items():
         response = await client.http.post("/graphql", json={"query": query}, headers=token)

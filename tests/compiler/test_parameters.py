@@ -11,7 +11,7 @@ from config import Settings
 from db.models.master_data import BillingType
 from db.models.parameters import LineProperty
 from domain import parameters
-from resolvers.auth import mint_token
+from resolvers.auth import mint_token, verify_token
 from tests.support.categories import project_category, transaction_category
 from tests.support.client import GraphQLClient
 from tests.support.read_paths import both, reference
@@ -89,8 +89,13 @@ async def test_m1_another_companys_or_a_missing_legal_entity_is_the_reference_pa
     token (refused when planning), and for one the token names that does not exist (the
     compiled statement fails, and the request falls back)."""
     employee = world.users["employee"]
+    # Claims are hints: the employee's session has USPM alone, whatever its token names.
     ghost = mint_token(
-        settings, user_id=employee.id, roles=employee.roles, legal_entities=["USPM", "GHOST"]
+        settings,
+        user_id=employee.id,
+        session_id=verify_token(settings, world.tokens["employee"]).session_id,
+        roles=employee.roles,
+        legal_entities=["USPM", "GHOST"],
     )
     cases = [
         (world.tokens["employee"], "DEPM"),

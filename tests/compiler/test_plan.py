@@ -62,7 +62,7 @@ def test_what_strawberry_would_refuse_is_not_planned(settings: Settings) -> None
         ("{ expenseReports(first: 0) { nodes { number } } }", {}),  # 'first' out of range
         ("{ expenseReports { nodes { nope } } }", {}),  # invalid
         (_query("number"), {"first": "five"}),  # a bad variable
-        ("mutation { refreshToken }", {}),
+        ('mutation { refreshToken(input: {refreshToken: "x"}) { accessToken } }', {}),
         (_deep(7), {}),  # deeper than MAX_QUERY_DEPTH
     ]
     assert planner.plan(_deep(5), None, {}, ACCOUNTANT) is not None

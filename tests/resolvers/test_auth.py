@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from typing import Any
 
 import jwt
@@ -31,14 +32,16 @@ CREATE = f"mutation {{ {NEW} {{ legalEntity {{ code }} errors {{ code message }}
 def bad_tokens(settings: Settings, world: World) -> dict[str, tuple[str, str]]:
     """Authorization header -> the message the caller must get."""
     admin = world.users["admin"].id
-    claims: dict[str, Any] = {"sub": str(admin), "legal_entities": ["USPM"]}
+    sid = str(verify_token(settings, world.tokens["admin"]).session_id)
+    claims: dict[str, Any] = {"sub": str(admin), "sid": sid, "legal_entities": ["USPM"]}
     claims["exp"] = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     expired = mint_token(
         settings,
         user_id=admin,
+        session_id=uuid.UUID(sid),
         roles=["admin"],
         legal_entities=["USPM"],
-        now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=settings.jwt_ttl_hours + 1),
+        now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=settings.access_token_minutes + 1),
     )
     forged = jwt.encode({**claims, "roles": ["admin"]}, "x" * 32 + "another-key", "HS256")
     scalar_roles = jwt.encode({**claims, "roles": "admin"}, settings.jwt_secret, "HS256")
@@ -214,11 +217,13 @@ async def test_keyset_cursors_page_without_gaps_or_repeats(
     client: GraphQLClient, world: World, settings: Settings, session: AsyncSession
 ) -> None:
     codes = ["USPM", "DEPM"] + [f"PG{n}" for n in range(5)]
-    session.add_all(LegalEntity(code=code, name=code, currency_code="USD") for code in codes[2:])
+    added = [LegalEntity(code=code, name=code, currency_code="USD") for code in codes[2:]]
+    session.add_all(added)
     await session.flush()
-    token = mint_token(
-        settings, user_id=world.users["admin"].id, roles=["admin"], legal_entities=codes
-    )
+    admin = world.users["admin"].id
+    session.add_all(UserLegalEntity(user_id=admin, legal_entity_id=row.id) for row in added)
+    await session.flush()
+    token = world.tokens["admin"]  # whose claims name USPM and DEPM only: the database decides
     seen: list[str] = []
     after = None
     for _ in range(len(codes)):
@@ -230,17 +235,23 @@ async def test_keyset_cursors_page_without_gaps_or_repeats(
     assert seen == codes  # in id order: every entity once
 
 
+REFRESH = """mutation($t: String!) { refreshToken(input: {refreshToken: $t}) {
+  accessToken refreshToken errors { code message } } }"""
+
+
 async def test_refresh_token_carries_current_rights(
     client: GraphQLClient, world: World, settings: Settings, session: AsyncSession
 ) -> None:
+    """The new access token's claims (hints for clients) are the database's rights now."""
     manager = world.users["manager"]
     session.add(UserLegalEntity(user_id=manager.id, legal_entity_id=world.entity_id("DEPM")))
     await session.flush()
-    data = await client.data("mutation { refreshToken }", token=world.tokens["manager"])
-    fresh = data["refreshToken"]
-    actor = verify_token(settings, fresh)
-    assert (actor.user_id, actor.legal_entities) == (manager.id, frozenset({"USPM", "DEPM"}))
-    me = await client.data(ME, token=fresh)
+    payload = await client.mutate(REFRESH, {"t": world.refresh_tokens["manager"]})
+    assert payload["errors"] == []
+    claims = verify_token(settings, payload["accessToken"])
+    assert (claims.user_id, claims.legal_entities) == (manager.id, frozenset({"USPM", "DEPM"}))
+    assert claims.session_id == verify_token(settings, world.tokens["manager"]).session_id
+    me = await client.data(ME, token=payload["accessToken"])
     assert me["me"]["legalEntities"] == ["DEPM", "USPM"]
     assert me["me"]["roles"] == ["employee", "project_manager"]
 
@@ -268,9 +279,16 @@ def test_a_token_is_verified_once_while_valid_and_refused_once_expired(
         return real_decode(token, *args, **kwargs)
 
     monkeypatch.setattr(jwt, "decode", counting_decode)
-    lifetime = dt.timedelta(hours=settings.jwt_ttl_hours)
+    lifetime = dt.timedelta(minutes=settings.access_token_minutes)
     issued = dt.datetime.now(dt.UTC) - lifetime + dt.timedelta(seconds=1)
-    token = mint_token(settings, user_id=7, roles=["employee"], legal_entities=["USPM"], now=issued)
+    token = mint_token(
+        settings,
+        user_id=7,
+        session_id=uuid.uuid4(),
+        roles=["employee"],
+        legal_entities=["USPM"],
+        now=issued,
+    )
     first, second = verify_token(settings, token), verify_token(settings, token)
     assert first == second and first.user_id == 7 and len(decoded) == 1
     time.sleep(1.1)  # past the token's expiry (whole seconds)

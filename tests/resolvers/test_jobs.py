@@ -15,7 +15,7 @@ from config import Settings
 from db.models.jobs import JobLogEntry, JobRun
 from db.models.master_data import AppUser
 from db.session import make_session_factory
-from resolvers.auth import mint_token
+from resolvers.sessions import sign_in
 from schema.relay import encode_id
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.counter import StatementCounter
@@ -184,7 +184,9 @@ async def committed_admin(engine: AsyncEngine, settings: Settings) -> AsyncItera
     async with sessions.begin() as session:
         user = AppUser(email="jobs-admin@example.com", name="Jobs Admin", roles=["admin"])
         session.add(user)
-    yield mint_token(settings, user_id=user.id, roles=user.roles, legal_entities=[])
+        await session.flush()
+        issued = await sign_in(session, settings, user.id)
+    yield issued.access_token
     async with sessions.begin() as session:
         await session.execute(delete(JobRun).where(JobRun.requested_by_user_id == user.id))
         await session.execute(delete(AppUser).where(AppUser.id == user.id))

@@ -78,9 +78,11 @@ async def test_m7_defaults_lines_per_journal_200_batch_threshold_100(
         token=world.tokens["admin"],
     )
     assert created["errors"] == []
-    token = (await client.data("mutation { refreshToken }", token=world.tokens["admin"]))[
-        "refreshToken"
-    ]
+    # A new access token: the admin's new legal entity is read at once, not after
+    # AUTH_CACHE_SECONDS.
+    refresh = "mutation($t: String!) { refreshToken(input: {refreshToken: $t}) { accessToken } }"
+    refreshed = await client.mutate(refresh, {"t": world.refresh_tokens["admin"]})
+    token = refreshed["accessToken"]
     data = await client.data(PARAMETERS, {"le": "FR01"}, token=token)
     parameters = data["parameters"]
     assert parameters["linesPerJournal"] == 200

@@ -25,7 +25,6 @@ from domain.categories_units import set_category_units
 from domain.journals_import import import_pending_actuals
 from domain.parameters import LinePropertyChange, set_line_property
 from jobs.approval import approve_expenses
-from resolvers.auth import mint_token
 from schema.relay import encode_id
 from tests.support import expenses as ex
 from tests.support import projects
@@ -36,7 +35,7 @@ from tests.support.dimensions import add_dimension
 from tests.support.journals import LAST_MONTH, Staging, add_actuals, set_parameters
 from tests.support.ledger_books import differential_vouchers
 from tests.support.projects import TimeUnits
-from tests.support.world import TODAY, USER_ENTITIES, World
+from tests.support.world import TODAY, USER_ENTITIES, World, signed_in
 
 USERS = {  # name: (roles, legal entities), next to the world's six users
     "employee2": (["employee"], ["USPM"]),
@@ -78,8 +77,7 @@ async def add_users(session: AsyncSession, world: World, settings: Settings) -> 
         await session.flush()
         session.add_all(UserLegalEntity(user_id=user.id, legal_entity_id=world.entity_id(code))
                         for code in codes)  # fmt: skip
-        world.tokens[name] = mint_token(settings, user_id=user.id, roles=roles,
-                                        legal_entities=codes)  # fmt: skip
+        await signed_in(session, settings, world, name, user.id)
     await session.commit()
 
 

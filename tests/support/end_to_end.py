@@ -37,6 +37,7 @@ async def demo(
         tokens = {
             token.email.split("@")[0]: token.token for token in await demo_tokens(session, settings)
         }
+        await session.commit()  # the tokens' sessions
     yield tokens
     await truncate_domain(engine)
 

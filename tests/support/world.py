@@ -15,7 +15,7 @@ from db.models.master_data import Account, AppUser, LegalEntity, UserLegalEntity
 from db.models.parameters import ACCOUNT_ROLES, LegalEntityParameters
 from domain import master_data
 from domain.actors import Actor
-from resolvers.auth import mint_token
+from resolvers.sessions import sign_in
 
 TODAY = dt.date.today()
 
@@ -30,7 +30,8 @@ class Company:
 class World:
     companies: dict[str, Company]
     users: dict[str, AppUser]
-    tokens: dict[str, str]
+    tokens: dict[str, str]  # an access token of a session of each user
+    refresh_tokens: dict[str, str] = field(default_factory=dict)  # of the same sessions
 
     def entity_id(self, code: str) -> int:
         return self.companies[code].entity.id
@@ -110,14 +111,22 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
             session.add(
                 UserLegalEntity(user_id=users[name].id, legal_entity_id=companies[code].entity.id)
             )
+    world = World(companies=companies, users=users, tokens={})
+    for name, user in users.items():
+        await signed_in(session, settings, world, name, user.id)
     await session.commit()
-    tokens = {
-        name: mint_token(
-            settings, user_id=user.id, roles=user.roles, legal_entities=USER_ENTITIES[name]
-        )
-        for name, user in users.items()
-    }
-    return World(companies=companies, users=users, tokens=tokens)
+    return world
+
+
+async def signed_in(
+    session: AsyncSession, settings: Settings, world: World, name: str, user_id: int
+) -> str:
+    """A new session of `user_id` (flushed; the caller commits), its tokens kept under `name`
+    in `world.tokens` and `world.refresh_tokens`; the access token."""
+    issued = await sign_in(session, settings, user_id)
+    world.tokens[name] = issued.access_token
+    world.refresh_tokens[name] = issued.refresh_token
+    return issued.access_token
 
 
 # Every table a committed test fills hangs off these (CASCADE); TRUNCATE also passes the
