@@ -32,9 +32,6 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "conflict"
     # A financial dimension or value that the legal entity does not have, or not active (J4).
     INVALID_DIMENSION = "invalid_dimension"
-    # A refresh token that is unknown, rotated, or of a session revoked or past its lifetime:
-    # sign in again.
-    UNAUTHENTICATED = "unauthenticated"
 
 
 class DomainError(Exception):

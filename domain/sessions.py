@@ -31,7 +31,7 @@ class RefreshTokenReused(DomainError):
 
     def __init__(self, session_id: uuid.UUID) -> None:
         super().__init__(
-            ErrorCode.UNAUTHENTICATED,
+            ErrorCode.INVALID,
             f"This refresh token was already used; the session is revoked. {SIGN_IN_AGAIN}",
             ["refreshToken"],
         )
@@ -116,7 +116,7 @@ async def _refusal(session: AsyncSession, presented: bytes, now: dt.datetime) ->
         reason = f"This session ended at {current.expires_at.isoformat()}. {SIGN_IN_AGAIN}"
     else:
         reason = f"This refresh token is not valid. {SIGN_IN_AGAIN}"
-    return DomainError(ErrorCode.UNAUTHENTICATED, reason, ["refreshToken"])
+    return DomainError(ErrorCode.INVALID, reason, ["refreshToken"])
 
 
 async def revoke(
@@ -133,7 +133,7 @@ async def revoke(
 
 
 async def session_of_refresh_token(session: AsyncSession, refresh_token: str) -> uuid.UUID:
-    """The session a refresh token (current or rotated) belongs to, or UNAUTHENTICATED."""
+    """The session a refresh token (current or rotated) belongs to, else INVALID."""
     presented = token_hash(refresh_token[:MAX_REFRESH_TOKEN_CHARS])
     current = await session.scalar(
         select(UserSession.id).where(UserSession.refresh_token_hash == presented)
@@ -142,9 +142,7 @@ async def session_of_refresh_token(session: AsyncSession, refresh_token: str) ->
         select(RotatedRefreshToken.session_id).where(RotatedRefreshToken.token_hash == presented)
     )
     if found is None:
-        raise DomainError(
-            ErrorCode.UNAUTHENTICATED, "This refresh token is not valid.", ["refreshToken"]
-        )
+        raise DomainError(ErrorCode.INVALID, "This refresh token is not valid.", ["refreshToken"])
     return found
 
 
