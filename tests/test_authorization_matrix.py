@@ -37,6 +37,7 @@ from tests.support.authorization import (
     not_found,
     read_matrix,
     verdict,
+    with_condition_input,
     wrong_answer,
 )
 from tests.support.client import GraphQLClient
@@ -148,7 +149,9 @@ async def _walk_roles(
             setting = CONDITIONS[rule.condition][holds] if user else []
             condition = (setting, people, call[1].keys)
             token = world.tokens.get(user or "")
-            answer = await _ask(client, connection, call[0], token, expected, condition)
+            refresh = world.refresh_tokens[SOMEONE_ELSE]
+            sent = with_condition_input(call[0], rule.condition, holds, refresh)
+            answer = await _ask(client, connection, sent, token, expected, condition)
             found.append(wrong_answer(rule, f"{column} ({user}, {holds=})", expected, answer))
     return found
 

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tests.support.schema_calls import Call
+
 MATRIX_FILE = Path(__file__).resolve().parents[2] / "docs" / "authorization.md"
 # Role column -> the world's user who holds that one role (None: no token).
 CALLERS = {
@@ -53,7 +55,10 @@ CONDITIONS: dict[str, dict[bool, Setting]] = {
         True: [(_MANAGES_LINE, "caller")],
         False: [(_MANAGES_LINE, "other")],
     },
+    "refresh token": {True: [], False: []},  # on the input: see with_condition_input
 }
+# Conditions on the call's input, not on rows: the input field given while the condition holds.
+INPUT_CONDITIONS = {"refresh token": "refreshToken"}
 
 
 @dataclass(frozen=True)
@@ -128,3 +133,13 @@ def not_found(error: dict[str, Any]) -> bool:
     """NOT_FOUND, as a payload's or a request's error (BAD_USER_INPUT for the reason)."""
     extensions = error.get("extensions", {})
     return "NOT_FOUND" in (error.get("code"), extensions.get("code"), extensions.get("reason"))
+
+
+def with_condition_input(call: Call, condition: str, holds: bool, value: str) -> Call:
+    """The call with the condition's input field set to `value` while it holds (a refresh
+    token of someone's open session), else as it is."""
+    name = INPUT_CONDITIONS.get(condition)
+    if name is None or not holds:
+        return call
+    variables = call.variables | {"input": call.variables.get("input", {}) | {name: value}}
+    return Call(call.kind, call.field, call.document, variables)
