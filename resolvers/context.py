@@ -8,19 +8,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info as StrawberryInfo
 from strawberry.types.graphql import OperationType
 
 from config import Settings
-from db import outage
 from db.events import EventListener
 from domain.actors import Actor
 from observability import log
-from resolvers.access import authenticate
-from resolvers.auth import AccessToken, AuthenticationError, bearer_token, verify_token
+from resolvers.api_error import ApiError
+from resolvers.auth import AccessToken
+from resolvers.caller import AccessCheck, Caller
+
+__all__ = ["AccessCheck", "ApiError"]  # where schema/ and resolvers/ import them from
 
 if TYPE_CHECKING:
     from starlette.websockets import WebSocket
@@ -56,19 +57,8 @@ async def to_completion(statement: Awaitable[T]) -> T:
         raise
 
 
-class ApiError(GraphQLError):
-    """A request-level error with an `extensions.code` clients can switch on."""
-
-    def __init__(self, message: str, code: str, **extensions: object) -> None:
-        super().__init__(message, extensions={"code": code, **extensions})
-
-
-UNAUTHENTICATED = "UNAUTHENTICATED"
-SIGN_IN = "Sign in: send 'Authorization: Bearer <token>'."
-
-
 @dataclass
-class Context:
+class Context(Caller):
     settings: Settings
     # The request's session; a mutation runs in one transaction on it (resolvers/mutations).
     session: AsyncSession
@@ -100,59 +90,6 @@ class Context:
         from resolvers.loaders import Loaders
 
         self.loaders = Loaders(self)
-
-    @property
-    def actor(self) -> Actor:
-        if self.auth_failure is not None:
-            message, code = self.auth_failure
-            retry = {"retryable": True} if code == outage.CODE else {}
-            raise ApiError(message, code, **retry)
-        if self.actor_or_none is None:
-            raise ApiError(SIGN_IN, UNAUTHENTICATED)
-        return self.actor_or_none
-
-    def present(self, authorization: str | None) -> None:
-        """Take the caller's Authorization header. Its token's signature and expiry are checked
-        here, without the database; its session and rights by check_access, which runs only
-        once the operation is about to execute (an invalid document costs no statement)."""
-        self.actor_or_none = self.token = self.credentials = self.auth_failure = None
-        try:
-            token = bearer_token(authorization)
-            if token is not None:
-                self.credentials, self.token = verify_token(self.settings, token), token
-        except AuthenticationError as error:
-            self.auth_failure = (str(error), UNAUTHENTICATED)
-
-    async def check_access(self) -> tuple[str, str] | None:
-        """The actor of the token's session as the database says now (resolvers/access.py:
-        cached for seconds); the failure, if any, is also what `actor` raises."""
-        if self.credentials is None or self.token is None:
-            return self.auth_failure
-        try:
-            actor = await authenticate(
-                self.settings, self.token, self.credentials, self._access_session
-            )
-        except AuthenticationError as error:
-            self.actor_or_none, self.auth_failure = None, (str(error), UNAUTHENTICATED)
-        except Exception as error:
-            if not outage.is_outage(error):
-                raise
-            log.warning("database_unavailable", path="access_check", error=repr(error))
-            self.actor_or_none, self.auth_failure = None, (outage.MESSAGE, outage.CODE)
-        else:
-            self.actor_or_none, self.auth_failure = actor, None
-        return self.auth_failure
-
-    async def authenticate_connection(self) -> None:
-        """graphql-transport-ws's connection_init: the token of its payload, checked; an
-        ApiError refuses the connection. An outage does not: each operation checks again."""
-        params = self.connection_params or {}
-        header = params.get("Authorization") or params.get("authorization")
-        self.present(str(header) if header else None)
-        failure = await self.check_access()
-        if failure is not None and failure[1] == outage.CODE:
-            return
-        self.actor  # noqa: B018  (raises the refusal)
 
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
@@ -186,7 +123,7 @@ class Context:
             await close_session(session)
 
     @asynccontextmanager
-    async def _access_session(self) -> AsyncIterator[AsyncSession]:
+    async def access_session(self) -> AsyncIterator[AsyncSession]:
         """Where check_access reads: an HTTP request's autocommit session when it has one
         (one round trip, no BEGIN or ROLLBACK, on the connection a query then reads on), else
         a brief session of its own (a WebSocket's session lives as long as the socket)."""
@@ -259,18 +196,6 @@ class QueriesWithoutTransaction(SchemaExtension):
             and self.execution_context.operation_type is OperationType.QUERY
         ):
             context.session = context.reads
-        yield
-
-
-class AccessCheck(SchemaExtension):
-    """Before an operation executes, the database (or its cache, seconds old) says what the
-    caller's session grants now: an HTTP request's token was only verified, and a WebSocket
-    keeps its context, and so its actor, for as long as it is open."""
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        context = self.execution_context.context
-        if isinstance(context, Context):
-            await context.check_access()
         yield
 
 
