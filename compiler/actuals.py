@@ -15,6 +15,7 @@ from compiler.catalog import (
     Scalar,
     TableType,
     ToOne,
+    limited,
     object_by_id,
     register,
 )
@@ -67,11 +68,12 @@ def actuals_of_line(builder: Builder, alias: str, nodes: list[FieldNode]) -> str
     actual = statement.alias()
     conditions = [f"{actual}.project_expense_id = {first_expense}"]
     conditions += statement.visible(models.Actual, actual)
+    first = builder.first("ExpenseLine", nodes)
     body = builder.object("Actual", actual, nodes)
-    return (
-        f"(SELECT coalesce(json_agg({body} ORDER BY {actual}.id), '[]'::json)"
-        f" FROM actual {actual} WHERE {where(conditions)})"
+    source = limited(
+        f"FROM actual {actual} WHERE {where(conditions)}", actual, f"{actual}.id", first
     )
+    return f"(SELECT coalesce(json_agg({body} ORDER BY {actual}.id), '[]'::json) {source})"
 
 
 register(

@@ -7,7 +7,7 @@ types here. A field missing from its type's map is not planned: the operation fa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from graphql import FieldNode
@@ -23,6 +23,8 @@ class Builder(Protocol):
     def object(self, type_name: str, alias: str, nodes: list[FieldNode]) -> str: ...
 
     def argument(self, parent: str, nodes: list[FieldNode], name: str, pg_type: str) -> str: ...
+
+    def first(self, parent: str, nodes: list[FieldNode]) -> str | None: ...
 
 
 class FieldSql(Protocol):
@@ -49,6 +51,14 @@ def object_by_id(builder: Builder, type_name: str, pk: str, nodes: list[FieldNod
     return f"(SELECT {body} FROM {table.table} {alias} WHERE {where(conditions)})"
 
 
+def limited(source: str, alias: str, order: str, first: str | None) -> str:
+    """`FROM ... WHERE ...` over the row `alias`, as the first `first` rows in `order` (the
+    bound of a nested list: LIMIT in the subquery, so no more rows are read or built)."""
+    if first is None:
+        return source
+    return f"FROM (SELECT {alias}.* {source} ORDER BY {order} LIMIT {first}) {alias}"
+
+
 @dataclass(frozen=True)
 class ToOne:
     """The `target` row whose id is `{t}.<fk>`, if the caller may see it; else null."""
@@ -62,24 +72,30 @@ class ToOne:
 
 @dataclass(frozen=True)
 class Children:
-    """The visible `target` rows whose `parent` column is this row's id, as a list in `order`;
-    with `single`, the first of them or null."""
+    """The visible `target` rows whose `parent` column is this row's id, as a list in `order`
+    (the first `first` of them when the field takes `first`: LIMIT in the subquery); with
+    `single`, the first of them or null. `owner`, the type whose field this is, is set by
+    TableType."""
 
     target: str
     parent: str
     order: str = "id"
     single: bool = False
+    owner: str = ""
+    takes_arguments: bool = True
 
     def sql(self, builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
         table = TYPES[self.target]
         inner = builder.statement.alias()
         conditions = [f"{inner}.{self.parent} = {alias}.id"]
         conditions += builder.statement.visible(table.model, inner)
-        body = builder.object(self.target, inner, nodes)
         order = f"{inner}.{self.order}, {inner}.id"
         source = f"FROM {table.table} {inner} WHERE {where(conditions)}"
+        first = None if self.single else builder.first(self.owner, nodes)
+        body = builder.object(self.target, inner, nodes)
         if self.single:
             return f"(SELECT {body} {source} ORDER BY {order} LIMIT 1)"
+        source = limited(source, inner, order, first)
         return f"(SELECT coalesce(json_agg({body} ORDER BY {order}), '[]'::json) {source})"
 
 
@@ -107,6 +123,11 @@ class TableType:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "table", self.model.__table__.name)
+        owned = {
+            name: replace(sql, owner=self.name) if isinstance(sql, Children) else sql
+            for name, sql in self.fields.items()
+        }
+        object.__setattr__(self, "fields", owned)
 
 
 TYPES: dict[str, TableType] = {}

@@ -78,7 +78,7 @@ register(
             "unit": ToOne("Unit", "unit_id"),
             "project": ToOne("Project", "project_id"),
             "task": ToOne("Task", "task_id"),
-            "actuals": Custom(actuals_of_line),
+            "actuals": Custom(actuals_of_line, takes_arguments=True),
         },
     ),
     TableType(

@@ -9,7 +9,17 @@ from typing import Any
 from graphql import FieldNode
 
 import compiler.projects  # noqa: F401  (registers Project, which gets priceLists below)
-from compiler.catalog import TYPES, Builder, Children, Custom, Scalar, TableType, ToOne, register
+from compiler.catalog import (
+    TYPES,
+    Builder,
+    Children,
+    Custom,
+    Scalar,
+    TableType,
+    ToOne,
+    limited,
+    register,
+)
 from compiler.connections import Page, connection, plain, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
@@ -61,16 +71,17 @@ def _project_price_lists(builder: Builder, alias: str, nodes: list[FieldNode]) -
         f" WHERE {where(assigned)})",
         *statement.visible(models.PriceList, price_list),
     ]
+    first = builder.first("Project", nodes)
     body = builder.object("PriceList", price_list, nodes)
-    return (
-        f"(SELECT coalesce(json_agg({body} ORDER BY {price_list}.id), '[]'::json)"
-        f" FROM price_list {price_list} WHERE {where(conditions)})"
-    )
+    source = f"FROM price_list {price_list} WHERE {where(conditions)}"
+    source = limited(source, price_list, f"{price_list}.id", first)
+    return f"(SELECT coalesce(json_agg({body} ORDER BY {price_list}.id), '[]'::json) {source})"
 
 
 _project = TYPES["Project"]
 TYPES["Project"] = replace(
-    _project, fields={**_project.fields, "priceLists": Custom(_project_price_lists)}
+    _project,
+    fields={**_project.fields, "priceLists": Custom(_project_price_lists, takes_arguments=True)},
 )
 
 

@@ -7,7 +7,16 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
+from compiler.catalog import (
+    Builder,
+    Children,
+    Custom,
+    Scalar,
+    TableType,
+    ToOne,
+    limited,
+    register,
+)
 from compiler.connections import Page, connection, plain, upper
 from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
@@ -32,11 +41,10 @@ def _totals(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
         for name, pg_type in (("fromDate", "date"), ("toDate", "date"), ("period", "text"))
     )
     grouped = subledger.totals(transaction, conditions, from_date, to_date, period)
+    first = builder.first("Project", nodes)
     body = builder.object("ProjectTotals", sums, nodes)
-    return (
-        f"(SELECT coalesce(json_agg({body} ORDER BY {sums}.period_start), '[]'::json)"
-        f" FROM ({grouped}) {sums})"
-    )
+    source = limited(f"FROM ({grouped}) {sums}", sums, f"{sums}.period_start", first)
+    return f"(SELECT coalesce(json_agg({body} ORDER BY {sums}.period_start), '[]'::json) {source})"
 
 
 register(

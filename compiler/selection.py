@@ -23,6 +23,7 @@ from graphql.execution.values import get_argument_values
 
 from compiler.catalog import TYPES
 from compiler.sql import Statement, Unsupported, global_id
+from resolvers.pagination import check_first
 
 # PostgreSQL functions take at most 100 arguments: 50 key/value pairs per object.
 MAX_KEYS = 50
@@ -96,6 +97,22 @@ class Selection:
             ("field argument", id(node), name),
             lambda b: get_argument_values(definition, node, b.variables)[name],
             pg_type,
+        )
+
+    def first(self, parent: str, nodes: list[FieldNode]) -> str | None:
+        """The bind parameter of the list field's `first`, checked as the reference path
+        checks it (out of 1..100: the request falls back, and strawberry refuses it); None
+        when the field takes no `first`."""
+        runtime = self.schema.get_type(parent)
+        if not isinstance(runtime, GraphQLObjectType):
+            raise Unsupported(parent)
+        definition, node = runtime.fields[nodes[0].name.value], nodes[0]
+        if "first" not in definition.args:
+            return None
+        return self.statement.param(
+            ("field argument", id(node), "first"),
+            lambda b: check_first(get_argument_values(definition, node, b.variables)["first"]),
+            "int",
         )
 
     def object(self, type_name: str, alias: str, nodes: list[FieldNode]) -> str:

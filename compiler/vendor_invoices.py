@@ -45,9 +45,15 @@ def _matched(builder: Builder, alias: str) -> _Matched:
 def _matched_actuals(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
     """In match id order, as the reference path loads them (an actual is matched once)."""
     matched = _matched(builder, alias)
+    first = builder.first("VendorInvoiceLine", nodes)
     body = builder.object("Actual", matched.actual, nodes)
-    listed = f"coalesce(json_agg({body} ORDER BY {matched.match}.id), '[]'::json)"
-    return f"(SELECT {listed} {matched.source})"
+    limit = f" LIMIT {first}" if first is not None else ""
+    rows = (
+        f"(SELECT {matched.actual}.*, {matched.match}.id AS match__ {matched.source}"
+        f" ORDER BY {matched.match}.id{limit}) {matched.actual}"
+    )
+    listed = f"coalesce(json_agg({body} ORDER BY {matched.actual}.match__), '[]'::json)"
+    return f"(SELECT {listed} FROM {rows})"
 
 
 def _matched_amount(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
@@ -147,7 +153,7 @@ register(
             "unit": ToOne("Unit", "unit_id"),
             "priceList": ToOne("PriceList", "price_list_id"),
             "priceUnit": ToOne("Unit", "price_unit_id"),
-            "matchedActuals": Custom(_matched_actuals),
+            "matchedActuals": Custom(_matched_actuals, takes_arguments=True),
             "matchedAmount": Custom(_matched_amount),
             "actuals": Children("Actual", "vendor_invoice_line_id"),
         },

@@ -43,12 +43,15 @@ async def journal_line_of(context: Context, actual_id: int) -> JournalLine | Non
     return rows[0] if rows else None
 
 
-async def actuals_of_expense_line(context: Context, line_id: int) -> list[Actual]:
+async def actuals_of_expense_line(
+    context: Context, line_id: int, first: int | None = None
+) -> list[Actual]:
     """Cost first, then unbilled sales, then reversals (id order)."""
     expenses = await context.loaders.children(ProjectExpense, "expense_line_id").load(line_id)
     if not expenses:
         return []
-    return await context.loaders.children(Actual, "project_expense_id").load(expenses[0].id)
+    loader = context.loaders.children(Actual, "project_expense_id", first=first)
+    return await loader.load(expenses[0].id)
 
 
 async def reverse_actual(

@@ -25,9 +25,11 @@ async def financial_dimensions(
     return await keyset_page(context, statement, FinancialDimension.id, first=first, after=after)
 
 
-async def values_of(context: Context, dimension_id: int) -> list[FinancialDimensionValue]:
+async def values_of(
+    context: Context, dimension_id: int, first: int | None = None
+) -> list[FinancialDimensionValue]:
     """A dimension's values in the order they were added (one statement per request level)."""
-    loader = context.loaders.children(FinancialDimensionValue, "dimension_id")
+    loader = context.loaders.children(FinancialDimensionValue, "dimension_id", first=first)
     return await loader.load(dimension_id)
 
 

@@ -32,9 +32,9 @@ async def job_run(context: Context, run_id: int) -> JobRun | None:
     return (await context.read(lambda session: session.scalars(statement))).one_or_none()
 
 
-async def log_of(context: Context, run_id: int) -> list[JobLogEntry]:
+async def log_of(context: Context, run_id: int, first: int | None = None) -> list[JobLogEntry]:
     """A run's log, oldest first, batched over every run of the response (one statement)."""
-    loader = context.loaders.children(JobLogEntry, "job_run_id")
+    loader = context.loaders.children(JobLogEntry, "job_run_id", first=first)
     return await loader.load(run_id)
 
 

@@ -103,12 +103,17 @@ async def reset_processing_line(
     )
 
 
-async def lines_of(context: Context, journal_id: int) -> list[JournalLine]:
-    return await context.loaders.children(JournalLine, "journal_id").load(journal_id)
+async def lines_of(
+    context: Context, journal_id: int, first: int | None = None
+) -> list[JournalLine]:
+    return await context.loaders.children(JournalLine, "journal_id", first=first).load(journal_id)
 
 
-async def dimensions_of(context: Context, line_id: int) -> list[JournalLineDimension]:
-    return await context.loaders.children(JournalLineDimension, "journal_line_id").load(line_id)
+async def dimensions_of(
+    context: Context, line_id: int, first: int | None = None
+) -> list[JournalLineDimension]:
+    loader = context.loaders.children(JournalLineDimension, "journal_line_id", first=first)
+    return await loader.load(line_id)
 
 
 async def voucher_of_line(context: Context, line_id: int) -> Voucher | None:

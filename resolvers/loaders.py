@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import aliased
 from strawberry.dataloader import DataLoader
 
 from db.base import Base
@@ -34,13 +35,14 @@ class Loaders:
         return self._loaders[key]
 
     def children(
-        self, model: type[M], parent_column: str, order_by: str = "id"
+        self, model: type[M], parent_column: str, order_by: str = "id", first: int | None = None
     ) -> DataLoader[int, list[M]]:
-        """Rows whose `parent_column` is in the batch of parent ids, in `order_by` order."""
-        key = ("children", model, parent_column, order_by)
+        """Rows whose `parent_column` is in the batch of parent ids, in `order_by` order (then
+        id); with `first`, the first `first` of each parent's (a nested list's bound)."""
+        key = ("children", model, parent_column, order_by, first)
         if key not in self._loaders:
             self._loaders[key] = DataLoader(
-                load_fn=self._children_batch(model, parent_column, order_by)
+                load_fn=self._children_batch(model, parent_column, order_by, first)
             )
         return self._loaders[key]
 
@@ -72,12 +74,10 @@ class Loaders:
         return load
 
     def _children_batch(
-        self, model: type[M], parent_column: str, order_by: str
+        self, model: type[M], parent_column: str, order_by: str, first: int | None
     ) -> Callable[[list[int]], Any]:
         async def load(parent_ids: list[int]) -> Sequence[list[M]]:
-            column: ColumnElement[int] = model.__table__.c[parent_column]
-            order: ColumnElement[Any] = model.__table__.c[order_by]
-            statement = self._scoped(model).where(column.in_(parent_ids)).order_by(order)
+            statement = self._children_of(model, parent_column, order_by, first, parent_ids)
             rows = (await self._context.read(lambda s: s.scalars(statement))).all()
             grouped: dict[int, list[M]] = defaultdict(list)
             for row in rows:
@@ -85,3 +85,28 @@ class Loaders:
             return [grouped.get(parent, []) for parent in parent_ids]
 
         return load
+
+    def _children_of(
+        self,
+        model: type[M],
+        parent_column: str,
+        order_by: str,
+        first: int | None,
+        parents: list[int],
+    ) -> Select[Any]:
+        """One statement for the batch; with `first`, each parent's rows numbered in order and
+        only the first `first` of them read (a window, so one statement still serves all)."""
+        columns = model.__table__.c
+        # Then id, for a deterministic order (a mapping row may have no id of its own).
+        order = [columns[name] for name in dict.fromkeys([order_by, "id"]) if name in columns]
+        statement = self._scoped(model).where(columns[parent_column].in_(parents))
+        if first is None:
+            return statement.order_by(*order)
+        place = func.row_number().over(partition_by=columns[parent_column], order_by=order)
+        ranked = statement.add_columns(place.label("place__")).subquery()
+        row = aliased(model, ranked)
+        return (
+            select(row)
+            .where(ranked.c.place__ <= first)
+            .order_by(*(ranked.c[column.name] for column in order))
+        )

@@ -34,8 +34,11 @@ async def price_lists_page(
     return await keyset_page(context, statement, PriceList.id, first=first, after=after)
 
 
-async def lines_of(context: Context, price_list_id: int) -> list[PriceListLine]:
-    return await context.loaders.children(PriceListLine, "price_list_id").load(price_list_id)
+async def lines_of(
+    context: Context, price_list_id: int, first: int | None = None
+) -> list[PriceListLine]:
+    loader = context.loaders.children(PriceListLine, "price_list_id", first=first)
+    return await loader.load(price_list_id)
 
 
 async def price_list(context: Context, price_list_id: int) -> PriceList | None:

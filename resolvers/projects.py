@@ -57,8 +57,8 @@ async def users_page(
     return await keyset_page(context, statement, AppUser.id, first=first, after=after)
 
 
-async def tasks_of(context: Context, project_id: int) -> list[Task]:
-    return await context.loaders.children(Task, "project_id", "code").load(project_id)
+async def tasks_of(context: Context, project_id: int, first: int | None = None) -> list[Task]:
+    return await context.loaders.children(Task, "project_id", "code", first).load(project_id)
 
 
 async def manager_of(context: Context, user_id: int) -> AppUser | None:
@@ -69,9 +69,11 @@ async def legal_entity_of(context: Context, legal_entity_id: int) -> LegalEntity
     return await context.loaders.by_id(LegalEntity).load(legal_entity_id)
 
 
-async def price_lists_of(context: Context, project_id: int) -> list[PriceList]:
+async def price_lists_of(
+    context: Context, project_id: int, first: int | None = None
+) -> list[PriceList]:
     """Two batched statements for any number of projects: assignments, then the lists."""
-    loader = context.loaders.children(ProjectPriceList, "project_id", "price_list_id")
+    loader = context.loaders.children(ProjectPriceList, "project_id", "price_list_id", first)
     assignments = await loader.load(project_id)
     lists = await context.loaders.by_id(PriceList).load_many(
         [row.price_list_id for row in assignments]

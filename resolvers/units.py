@@ -23,8 +23,8 @@ async def unit_groups_page(
     return await keyset_page(context, statement, UnitGroup.id, first=first, after=after)
 
 
-async def units_of(context: Context, unit_group_id: int) -> list[Unit]:
-    return await context.loaders.children(Unit, "unit_group_id").load(unit_group_id)
+async def units_of(context: Context, unit_group_id: int, first: int | None = None) -> list[Unit]:
+    return await context.loaders.children(Unit, "unit_group_id", first=first).load(unit_group_id)
 
 
 async def unit(context: Context, unit_id: int) -> Unit | None:

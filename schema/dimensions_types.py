@@ -9,6 +9,7 @@ from db.models import master_data as master_models
 from resolvers import dimensions as resolvers
 from resolvers.context import Info
 from schema.master_data import LegalEntity
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.relay import Node
 
@@ -35,8 +36,8 @@ class FinancialDimension(Node):
         )
 
     @strawberry.field(description="The dimension's values, in the order they were added.")
-    async def values(self, info: Info) -> list[FinancialDimensionValue]:
-        rows = await resolvers.values_of(info.context, self.pk)
+    async def values(self, info: Info, first: NestedFirst = ALL) -> list[FinancialDimensionValue]:
+        rows = await resolvers.values_of(info.context, self.pk, nested_first(first))
         return [FinancialDimensionValue.from_row(row) for row in rows]
 
 

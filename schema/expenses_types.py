@@ -22,6 +22,7 @@ from schema.actuals import Actual
 from schema.categories_types import ExpenseCategory
 from schema.ledger_vouchers import Voucher
 from schema.master_data import LegalEntity
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.projects_types import Project, Task, User
 from schema.relay import Node
@@ -125,8 +126,10 @@ class ExpenseLine(Node):
         return await related(info, master_models.Task, self.row.task_id, Task.from_row)
 
     @strawberry.field(description="The actuals made from this line once posted (E5).")
-    async def actuals(self, info: Info) -> list[Actual]:
-        rows = await actual_resolvers.actuals_of_expense_line(info.context, self.pk)
+    async def actuals(self, info: Info, first: NestedFirst = ALL) -> list[Actual]:
+        rows = await actual_resolvers.actuals_of_expense_line(
+            info.context, self.pk, nested_first(first)
+        )
         return [Actual.from_row(row) for row in rows]
 
 
@@ -174,8 +177,11 @@ class ExpenseReport(Node):
         return await _user(info, self.row.employee_user_id)
 
     @strawberry.field(description="In line number order.")
-    async def lines(self, info: Info) -> list[ExpenseLine]:
-        return [ExpenseLine.from_row(row) for row in await self._lines(info)]
+    async def lines(self, info: Info, first: NestedFirst = ALL) -> list[ExpenseLine]:
+        loader = info.context.loaders.children(
+            models.ExpenseLine, "report_id", "line_number", nested_first(first)
+        )
+        return [ExpenseLine.from_row(row) for row in await loader.load(self.pk)]
 
     @strawberry.field(description="Net + sales tax of the lines, per line currency.")
     async def totals(self, info: Info) -> list[CurrencyAmount]:
@@ -185,8 +191,10 @@ class ExpenseReport(Node):
         return [CurrencyAmount(currency_code=code, amount=sums[code]) for code in sorted(sums)]
 
     @strawberry.field(description="Every decision, oldest first.")
-    async def approvals(self, info: Info) -> list[ExpenseApproval]:
-        loader = info.context.loaders.children(models.ExpenseApproval, "report_id")
+    async def approvals(self, info: Info, first: NestedFirst = ALL) -> list[ExpenseApproval]:
+        loader = info.context.loaders.children(
+            models.ExpenseApproval, "report_id", first=nested_first(first)
+        )
         numbers = {line.id: line.line_number for line in await self._lines(info)}
         return [
             ExpenseApproval.from_row(row, numbers.get(row.line_id) if row.line_id else None)

@@ -11,6 +11,7 @@ from domain import jobs as domain
 from resolvers import jobs as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import node_of_row, register_node
 from schema.pages import after_key, to_connection
 from schema.relay import Connection, Node, decode_id
@@ -76,8 +77,8 @@ class JobRun(Node):
         )
 
     @strawberry.field(description="The execution log, oldest entry first.")
-    async def log(self, info: Info) -> list[JobLogEntry]:
-        rows = await resolvers.log_of(info.context, self.pk)
+    async def log(self, info: Info, first: NestedFirst = ALL) -> list[JobLogEntry]:
+        rows = await resolvers.log_of(info.context, self.pk, nested_first(first))
         return [JobLogEntry.from_row(row) for row in rows]
 
 

@@ -17,6 +17,7 @@ from db.models.parameters import LineProperty
 from resolvers import journals as resolvers
 from resolvers import ledger_subledger
 from resolvers.context import Info
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.relay import Node
 
@@ -80,8 +81,8 @@ class Journal(Node):
         return await related(info, models.Journal, self.original_journal_pk, Journal.from_row)
 
     @strawberry.field
-    async def lines(self, info: Info) -> list[JournalLine]:
-        rows = await resolvers.lines_of(info.context, self.pk)
+    async def lines(self, info: Info, first: NestedFirst = ALL) -> list[JournalLine]:
+        rows = await resolvers.lines_of(info.context, self.pk, nested_first(first))
         return [JournalLine.from_row(row) for row in rows]
 
 
@@ -174,8 +175,8 @@ class JournalLine(Node):
         return await _account(info, preview.credit_account_id if preview else None)
 
     @strawberry.field(description="Financial dimension distribution; empty when not set.")
-    async def dimensions(self, info: Info) -> list[DimensionShare]:
-        rows = await resolvers.dimensions_of(info.context, self.pk)
+    async def dimensions(self, info: Info, first: NestedFirst = ALL) -> list[DimensionShare]:
+        rows = await resolvers.dimensions_of(info.context, self.pk, nested_first(first))
         return [
             DimensionShare(dimension=r.dimension, value=r.value, share_percent=r.share_percent)
             for r in rows

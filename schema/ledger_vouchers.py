@@ -14,6 +14,7 @@ from db.models import ledger as models
 from db.models import master_data as master_models
 from resolvers.context import Info
 from schema.master_data import LegalEntity
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.parameters_accounts import Account
 from schema.projects_types import Project
@@ -102,8 +103,10 @@ class VoucherLine(Node):
         return await related(info, master_models.Project, self.project_pk, Project.from_row)
 
     @strawberry.field(description="The financial dimension distribution, in the order posted.")
-    async def dimensions(self, info: Info) -> list[VoucherLineDimension]:
-        loader = info.context.loaders.children(models.VoucherLineDimension, "voucher_line_id")
+    async def dimensions(self, info: Info, first: NestedFirst = ALL) -> list[VoucherLineDimension]:
+        loader = info.context.loaders.children(
+            models.VoucherLineDimension, "voucher_line_id", first=nested_first(first)
+        )
         return [VoucherLineDimension.from_row(row) for row in await loader.load(self.pk)]
 
     @strawberry.field(description="The voucher the line belongs to.")
@@ -147,8 +150,11 @@ class Voucher(Node):
         return await related(info, models.Voucher, self.reverses_pk, Voucher.from_row)
 
     @strawberry.field(description="In the order they were posted.")
-    async def lines(self, info: Info) -> list[VoucherLine]:
-        rows = await info.context.loaders.children(models.VoucherLine, "voucher_id").load(self.pk)
+    async def lines(self, info: Info, first: NestedFirst = ALL) -> list[VoucherLine]:
+        loader = info.context.loaders.children(
+            models.VoucherLine, "voucher_id", first=nested_first(first)
+        )
+        rows = await loader.load(self.pk)
         return [VoucherLine.from_row(row) for row in rows]
 
 

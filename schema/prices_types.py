@@ -11,6 +11,7 @@ from db.models import prices as models
 from resolvers import prices as resolvers
 from resolvers import units as unit_resolvers
 from resolvers.context import Info
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node
 from schema.relay import Node, encode_id
 from schema.units import Unit
@@ -82,8 +83,8 @@ class PriceList(Node):
         return encode_id("LegalEntity", self.legal_entity_pk)
 
     @strawberry.field
-    async def lines(self, info: Info) -> list[PriceListLine]:
-        rows = await resolvers.lines_of(info.context, self.pk)
+    async def lines(self, info: Info, first: NestedFirst = ALL) -> list[PriceListLine]:
+        rows = await resolvers.lines_of(info.context, self.pk, nested_first(first))
         return [PriceListLine.from_row(row) for row in rows]
 
 

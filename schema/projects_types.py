@@ -13,6 +13,7 @@ from resolvers import ledger_subledger
 from resolvers import projects as resolvers
 from resolvers.context import Info
 from schema.master_data import LegalEntity
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node
 from schema.prices_types import PriceList
 from schema.projects_totals import ProjectTotals
@@ -80,12 +81,13 @@ class Project(Node):
         return User.from_row(row) if row is not None else None
 
     @strawberry.field(description="In code order.")
-    async def tasks(self, info: Info) -> list[Task]:
-        return [Task.from_row(row) for row in await resolvers.tasks_of(info.context, self.pk)]
+    async def tasks(self, info: Info, first: NestedFirst = ALL) -> list[Task]:
+        rows = await resolvers.tasks_of(info.context, self.pk, nested_first(first))
+        return [Task.from_row(row) for row in rows]
 
     @strawberry.field(description="Assigned lists; they win over the legal entity's defaults.")
-    async def price_lists(self, info: Info) -> list[PriceList]:
-        rows = await resolvers.price_lists_of(info.context, self.pk)
+    async def price_lists(self, info: Info, first: NestedFirst = ALL) -> list[PriceList]:
+        rows = await resolvers.price_lists_of(info.context, self.pk, nested_first(first))
         return [PriceList.from_row(row) for row in rows]
 
     @strawberry.field(
@@ -104,10 +106,12 @@ class Project(Node):
         period: Annotated[
             TotalsPeriod, strawberry.argument(description="One row per month, year or all.")
         ] = TotalsPeriod.MONTH,
+        first: NestedFirst = ALL,
     ) -> list[ProjectTotals]:
+        limit = nested_first(first)  # the sums are one statement for every project: sliced
         rows = await ledger_subledger.totals_of(info.context, self.pk, from_date, to_date, period)
         return [ProjectTotals(period_start=r.period_start, cost=r.cost,
-                              unbilled_sales=r.unbilled_sales) for r in rows]  # fmt: skip
+                              unbilled_sales=r.unbilled_sales) for r in rows[:limit]]  # fmt: skip
 
 
 register_node("User", models.AppUser, User.from_row)

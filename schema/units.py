@@ -11,6 +11,7 @@ from domain import units as domain
 from resolvers import units as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node
 from schema.pages import after_key, to_connection
 from schema.relay import Connection, Node, decode_id
@@ -57,8 +58,9 @@ class UnitGroup(Node):
         return Unit.from_row(row) if row is not None else None
 
     @strawberry.field(description="Every unit of the group, the base unit included.")
-    async def units(self, info: Info) -> list[Unit]:
-        return [Unit.from_row(row) for row in await resolvers.units_of(info.context, self.pk)]
+    async def units(self, info: Info, first: NestedFirst = ALL) -> list[Unit]:
+        rows = await resolvers.units_of(info.context, self.pk, nested_first(first))
+        return [Unit.from_row(row) for row in rows]
 
 
 register_node("Unit", models.Unit, Unit.from_row)

@@ -16,6 +16,7 @@ from db.models import vendor_invoices as models
 from resolvers.context import Info
 from schema.categories_types import TransactionCategory
 from schema.master_data import LegalEntity
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.projects_types import Project, Task
 from schema.relay import Node
@@ -112,9 +113,9 @@ class Subcontract(Node):
         )
 
     @strawberry.field(description="The ordered lines, in line number order.")
-    async def lines(self, info: Info) -> list[SubcontractLine]:
+    async def lines(self, info: Info, first: NestedFirst = ALL) -> list[SubcontractLine]:
         loader = info.context.loaders.children(
-            models.SubcontractLine, "subcontract_id", "line_number"
+            models.SubcontractLine, "subcontract_id", "line_number", nested_first(first)
         )
         return [SubcontractLine.from_row(row) for row in await loader.load(self.pk)]
 

@@ -23,6 +23,7 @@ from schema.actuals import Actual
 from schema.categories_types import TransactionCategory
 from schema.ledger_vouchers import Voucher
 from schema.master_data import LegalEntity
+from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.prices_types import PriceList
 from schema.projects_types import Project, Task
@@ -141,10 +142,12 @@ class VendorInvoiceLine(Node):
     async def price_unit(self, info: Info) -> Unit | None:
         return await related(info, master_models.Unit, self.row.price_unit_id, Unit.from_row)
 
-    async def _matched(self, info: Info) -> list[actual_models.Actual]:
+    async def _matched(self, info: Info, first: int | None = None) -> list[actual_models.Actual]:
         """The visible actuals of the line's matches, in match id order (as the compiled path).
         All at once: one `load` awaited per match would cost a statement per match."""
-        matches = info.context.loaders.children(models.VendorInvoiceLineMatch, "invoice_line_id")
+        matches = info.context.loaders.children(
+            models.VendorInvoiceLineMatch, "invoice_line_id", first=first
+        )
         loader = info.context.loaders.by_id(actual_models.Actual)
         ids = [match.actual_id for match in await matches.load(self.pk)]
         return [row for row in await loader.load_many(ids) if row is not None]
@@ -153,16 +156,18 @@ class VendorInvoiceLine(Node):
         description="Costs already recorded on the project that this line pays for; "
         "confirming the invoice reverses them (A1)."
     )
-    async def matched_actuals(self, info: Info) -> list[Actual]:
-        return [Actual.from_row(row) for row in await self._matched(info)]
+    async def matched_actuals(self, info: Info, first: NestedFirst = ALL) -> list[Actual]:
+        return [Actual.from_row(row) for row in await self._matched(info, nested_first(first))]
 
     @strawberry.field(description="The sum of the matched actuals, to compare with subtotal.")
     async def matched_amount(self, info: Info) -> Decimal:
         return sum((row.amount for row in await self._matched(info)), Decimal(0))
 
     @strawberry.field(description="The actuals confirming made from the line, and reversals.")
-    async def actuals(self, info: Info) -> list[Actual]:
-        loader = info.context.loaders.children(actual_models.Actual, "vendor_invoice_line_id")
+    async def actuals(self, info: Info, first: NestedFirst = ALL) -> list[Actual]:
+        loader = info.context.loaders.children(
+            actual_models.Actual, "vendor_invoice_line_id", first=nested_first(first)
+        )
         return [Actual.from_row(row) for row in await loader.load(self.pk)]
 
 
@@ -218,17 +223,19 @@ class VendorInvoice(Node):
         )
 
     @strawberry.field(description="In line number order.")
-    async def lines(self, info: Info) -> list[VendorInvoiceLine]:
+    async def lines(self, info: Info, first: NestedFirst = ALL) -> list[VendorInvoiceLine]:
         loader = info.context.loaders.children(
-            models.VendorInvoiceLine, "invoice_id", "line_number"
+            models.VendorInvoiceLine, "invoice_id", "line_number", nested_first(first)
         )
         return [VendorInvoiceLine.from_row(row) for row in await loader.load(self.pk)]
 
     @strawberry.field(
         description="The confirmation voucher (V7), then its reversal once canceled (V8)."
     )
-    async def vouchers(self, info: Info) -> list[Voucher]:
-        loader = info.context.loaders.children(ledger_models.Voucher, "vendor_invoice_id")
+    async def vouchers(self, info: Info, first: NestedFirst = ALL) -> list[Voucher]:
+        loader = info.context.loaders.children(
+            ledger_models.Voucher, "vendor_invoice_id", first=nested_first(first)
+        )
         return [Voucher.from_row(row) for row in await loader.load(self.pk)]
 
 
