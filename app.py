@@ -31,6 +31,7 @@ from config import Settings, get_settings
 from db import outage
 from db.events import EventListener
 from db.session import make_autocommit_session_factory, make_engine, make_session_factory
+from db.statement_budget import limit_statements
 from db.urls import engine_url
 from http_protocol import GraphQLHttp
 from jobs.app import open_jobs
@@ -196,6 +197,7 @@ def create_app(
     configure_logging(settings.is_development)
     engine = engine or make_engine(settings)
     count_statements(engine)
+    limit_statements(engine, settings.request_timeout_seconds)  # a request's time budget
     session_factory = sessions or make_session_factory(engine)
     # Handed-in sessions (the tests') are where every statement must go: no autocommit reads.
     autocommit = None if sessions else make_autocommit_session_factory(engine)

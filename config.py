@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
+    # Fields and fragments written in a document, counted before it is validated: validation
+    # grows with their square (300 take at most 60 ms; 800 took a second). The standard
+    # introspection query makes 67.
+    max_query_selections: int = Field(default=300, ge=1)
+    # The most nodes (objects) an operation may return, from its `first` arguments, refused
+    # before it runs (schema/query_cost.py). Measured on strawberry's path: about 1 KB and
+    # 65 us a node, so the largest query allowed stays within the time budget below.
+    max_query_cost: int = Field(default=100_000, ge=1)
+    # A query's time budget: its statements (statement_timeout) and its execution as a whole;
+    # past it the request is answered TIMEOUT.
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
     # Automatic persisted queries: the documents one process keeps, bounded by their bytes.
     persisted_query_max_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     # Query operations compiled into one SQL statement (compiler/); false: strawberry answers all.

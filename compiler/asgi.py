@@ -7,6 +7,7 @@ fails, is handed to strawberry untouched.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -20,12 +21,15 @@ from compiler.pool import ACQUIRE_TIMEOUT_SECONDS
 from compiler.sql import FALLBACK_MARK
 from config import Settings
 from db import outage
+from db.statement_budget import is_statement_timeout
 from domain.actors import Actor
 from http_protocol import PARSED_REQUEST
 from observability import ERRORS, LATENCY, READ_FALLBACKS, REQUESTS, SQL_STATEMENTS, log
 from resolvers.access import OpenSession, authenticate
 from resolvers.auth import AuthenticationError, bearer_token, verify_token
+from resolvers.time_budget import TIMED_OUT, TIMEOUT
 
+GRACE_SECONDS = 1.0  # past the budget, before this layer gives up waiting itself
 # Reads the JSON text of a planned request's statement, from a pool or the request's session.
 Fetch = Callable[[Scope, Request], Awaitable[bytes]]
 
@@ -93,10 +97,16 @@ class CompiledReads:
             READ_FALLBACKS.labels(reason="unplanned").inc()
             return False
         try:
-            data = await self.fetch(scope, request)
+            # The database stops the statement at the budget (statement_timeout); this only
+            # ends a wait the database does not (a connection, a network that went silent).
+            async with asyncio.timeout(self.settings.request_timeout_seconds + GRACE_SECONDS):
+                data = await self.fetch(scope, request)
         except Exception as error:  # the reference path answers, and reports what it finds
             if outage.is_outage(error):  # it would fail the same way: the client retries
                 await _respond_unavailable(scope, send, error)
+                return True
+            if isinstance(error, TimeoutError) or is_statement_timeout(error):
+                await _respond_timeout(send, request)  # it would run out of time again
                 return True
             if FALLBACK_MARK in str(error):  # failed on purpose: strawberry refuses it
                 READ_FALLBACKS.labels(reason="refused").inc()
@@ -149,6 +159,13 @@ class CompiledReads:
         if actor != hinted:
             return self.planner.plan(query, name, variables, actor)
         return request
+
+
+async def _respond_timeout(send: Send, request: Request) -> None:
+    log.warning("statement_timeout", path="compiled", operation=request.operation_name)
+    ERRORS.labels(code=TIMEOUT).inc()
+    body = {"data": None, "errors": [{"message": TIMED_OUT, "extensions": {"code": TIMEOUT}}]}
+    await _respond(send, json.dumps(body).encode())
 
 
 async def _respond_unavailable(scope: Scope, send: Send, error: Exception) -> None:

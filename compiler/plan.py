@@ -29,7 +29,6 @@ from graphql import (
     validate,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
 
 import compiler.actuals
 import compiler.categories
@@ -59,7 +58,9 @@ from compiler.sql import Binding, Getter, Statement, Unsupported
 from config import Settings
 from domain.actors import Actor
 from domain.errors import DomainError
-from schema.document_rules import document_rules
+from schema.document_rules import document_rules, selection_count
+from schema.query_cost import operation_cost
+from schema.request_limits import too_many_selections
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,10 @@ class Planner:
         self._bytes = 0
         self.rules = [
             *specified_rules,
-            *document_rules(settings.max_query_depth),
-            aliases_rule(settings.max_aliases),
+            *document_rules(settings.max_query_depth, settings.max_aliases),
         ]
+        self.max_selections = settings.max_query_selections
+        self.max_cost = settings.max_query_cost
         self._plans: OrderedDict[Hashable, Plan] = OrderedDict()
         self.max_tokens = settings.max_tokens
         # Checked documents by digest, without their text (whitespace and comments count for
@@ -120,6 +122,8 @@ class Planner:
         coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables)
         if isinstance(coerced, list):
             return None
+        if operation_cost(self.schema, document, operation_name, coerced) > self.max_cost:
+            return None  # strawberry answers QUERY_TOO_COSTLY
         try:
             return self._request(digest, document, operation, coerced, actor)
         except (DomainError, GraphQLError, Unsupported):
@@ -136,6 +140,10 @@ class Planner:
             )
         except GraphQLError:
             document = None
+        if document is not None and too_many_selections(
+            selection_count(document), self.max_selections
+        ):
+            document = None  # refused before validation, as strawberry refuses it
         if document is not None and validate(self.schema, document, self.rules):
             document = None
         self._documents[digest] = document

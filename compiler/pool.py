@@ -10,6 +10,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config import Settings
+from db.statement_budget import server_settings
 from db.urls import engine_url
 
 MAX_PREPARED_BYTES = 256 * 1024
@@ -31,6 +32,7 @@ class ReadPool:
     def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
         self._url = engine_url(engine)
         self._size = settings.db_pool_size
+        self._timeout = settings.request_timeout_seconds
         self._pool: asyncpg.Pool | None = None
 
     def pool(self) -> asyncpg.Pool:
@@ -49,6 +51,7 @@ class ReadPool:
             # 15 KB by default, and an unprepared one is parsed and planned on every request.
             max_cacheable_statement_size=MAX_PREPARED_BYTES,
             statement_cache_size=PREPARED_STATEMENTS,
+            server_settings=server_settings(self._timeout),  # the request's time budget
         )
         return self
 

@@ -13,9 +13,11 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 
 from db import outage
 from db.guards import is_data_exception
+from db.statement_budget import is_statement_timeout
 from domain.errors import DomainError
 from observability import ERRORS, LATENCY, REQUESTS, log
 from resolvers.context import ApiError
+from resolvers.time_budget import TIMED_OUT, TIMEOUT
 
 VALIDATION = {"code": "GRAPHQL_VALIDATION_FAILED"}
 # Raised out of the operation on purpose: strawberry's view answers them with an HTTP 400.
@@ -28,6 +30,8 @@ def is_expected(error: GraphQLError) -> bool:
     if original is not None and is_data_exception(original):
         return True
     if original is not None and outage.is_outage(original):  # typed by _typed, not masked
+        return True
+    if original is not None and is_statement_timeout(original):  # TIMEOUT, by _typed
         return True
     return original is None or isinstance(original, GraphQLError | DomainError)
 
@@ -94,6 +98,8 @@ class MaskUnexpectedErrors(MaskErrors):
         original = error.original_error
         if original is not None and outage.is_outage(original):
             return unavailable(error)
+        if original is not None and is_statement_timeout(original):
+            return out_of_time(error)
         if isinstance(original, DomainError):
             ERRORS.labels(code="BAD_USER_INPUT").inc()
             return GraphQLError(
@@ -137,6 +143,13 @@ def unavailable(error: GraphQLError) -> GraphQLError:
         path=error.path,
         extensions={"code": outage.CODE, "retryable": True},
     )
+
+
+def out_of_time(error: GraphQLError) -> GraphQLError:
+    """A statement stopped by statement_timeout: the request's time budget, not a fault."""
+    log.warning("statement_timeout", path=error.path)
+    ERRORS.labels(code=TIMEOUT).inc()
+    return GraphQLError(TIMED_OUT, error.nodes, path=error.path, extensions={"code": TIMEOUT})
 
 
 class OperationMetrics(SchemaExtension):

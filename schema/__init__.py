@@ -8,7 +8,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
@@ -36,6 +35,7 @@ from schema.parameters import ParametersMutation, ParametersQuery
 from schema.prices import PricesMutation, PricesQuery
 from schema.projects import ProjectsMutation, ProjectsQuery
 from schema.rates import RatesMutation, RatesQuery
+from schema.request_limits import RequestLimits
 from schema.root import RootQuery
 from schema.units import UnitsMutation, UnitsQuery
 from schema.vendor_invoices import VendorInvoicesMutation
@@ -108,10 +108,7 @@ def _limits(settings: Settings) -> Callable[[], AddValidationRules]:
     request made every request a cache miss. The classes are made once, here; each request
     still gets its own extension instance, because strawberry sets the request's execution
     context on the instance (one shared by concurrent requests would mix them up)."""
-    rules = [
-        *document_rules(settings.max_query_depth),
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
+    rules = document_rules(settings.max_query_depth, settings.max_aliases)
     return lambda: AddValidationRules(rules)
 
 
@@ -125,6 +122,9 @@ def build_schema() -> strawberry.Schema:
         subscription=Subscription,
         types=[LegalEntity],
         extensions=[
+            # First: its hooks refuse a document before the validation cache validates it,
+            # and an operation before any other execute hook or resolver runs.
+            lambda: RequestLimits(settings),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
             _limits(settings),

@@ -133,11 +133,12 @@ async def test_what_cannot_be_planned_goes_to_the_reference_path(
 ACTUALS = """
 query Actuals($pending: Boolean) {
   reports: expenseReports(first: 10, sort: NEWEST_FIRST) { nodes {
-    number voucher { number accountingDate sourceType postedAt lines {
+    number voucher { number accountingDate sourceType postedAt lines(first: 10) {
       account { id } debit credit currencyCode amountCurrency exchangeRate description } }
-    lines { actuals { id actualType transactionClass sourceType amount unitAmount quantity
-      adjustmentStatus pricingWarning transactionDate createdAt project { code } task { code }
-      reverses { id } journalLine { id } expenseLine { lineNumber } expenseReport { number } } }
+    lines(first: 10) { actuals(first: 10) { id actualType transactionClass sourceType amount
+      unitAmount quantity adjustmentStatus pricingWarning transactionDate createdAt
+      project { code } task { code } reverses { id } journalLine { id }
+      expenseLine { lineNumber } expenseReport { number } } }
   } }
   pending: actuals(filter: {pendingImport: $pending}, first: 3) {
     edges { cursor node { actualType amount currencyCode } }

@@ -23,13 +23,13 @@ query Lists($entity: String, $context: PriceContext, $after: String, $list: ID!,
     edges { cursor node { ...List } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
-  projects { nodes { code priceLists { ...List } } }
+  projects { nodes { code priceLists(first: 5) { ...List } } }
   list: node(id: $list) { id __typename ...List }
   line: node(id: $line) { ... on PriceListLine { pricingMethod price unit { code } } }
 }
 fragment List on PriceList {
   id name context currencyCode validFrom validTo isDefault legalEntityId
-  lines { id __typename transactionCategoryId pricingMethod price markupPercent
+  lines(first: 10) { id __typename transactionCategoryId pricingMethod price markupPercent
     unit { id code factor unitGroup { code } } }
 }"""
 

@@ -35,8 +35,9 @@ LINE = """fragment Line on VendorInvoiceLine { id __typename lineNumber name des
   priceConverted matchedAmount invoice { number } subcontractLine { ...Ordered }
   project { code } task { code } transactionCategory { code } unitGroup { code baseUnit { code } }
   unit { code } priceList { name } priceUnit { code }
-  matchedActuals { id amount sourceType vendorInvoiceLine { lineNumber } expenseLine { id } }
-  actuals { id actualType amount quantity reverses { id }
+  matchedActuals(first: 5) { id amount sourceType vendorInvoiceLine { lineNumber }
+    expenseLine { id } }
+  actuals(first: 5) { id actualType amount quantity reverses { id }
     vendorInvoiceLine { id invoice { number status } } } }"""
 DEEP = f"""
 query Deep($first: Int!, $sort: VendorInvoiceSort!) {{
@@ -45,9 +46,10 @@ query Deep($first: Int!, $sort: VendorInvoiceSort!) {{
       subtotal salesTax total accountingDate confirmedAt canceledAt createdAt legalEntity {{ code }}
       vendor {{ id code name currencyCode legalEntity {{ code }} }}
       subcontract {{ id number currencyCode vendor {{ code }} legalEntity {{ code }}
-        lines {{ ...Ordered }} }}
-      lines {{ ...Line }}
-      vouchers {{ number sourceType accountingDate lines {{ debit credit }} }} }} }}
+        lines(first: 5) {{ ...Ordered }} }}
+      lines(first: 5) {{ ...Line }}
+      vouchers(first: 5) {{ number sourceType accountingDate lines(first: 5) {{ debit credit }} }}
+    }} }}
     pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
   }}
   vendors {{ nodes {{ id code }} }}
@@ -55,9 +57,10 @@ query Deep($first: Int!, $sort: VendorInvoiceSort!) {{
 }}
 {ORDERED}
 {LINE}"""
-NESTED = """query Nested { vendorInvoices { nodes { number lines { id
+NESTED = """query Nested { vendorInvoices { nodes { number lines(first: 5) { id
   project { code } task { code } transactionCategory { code } subcontractLine { lineNumber }
-  unit { code } priceList { name } matchedActuals { id amount } actuals { id amount } } } } }"""
+  unit { code } priceList { name } matchedActuals(first: 5) { id amount }
+  actuals(first: 5) { id amount } } } } }"""
 PRICE_WARNING = "No purchase price list is valid on the line's date (M4)."
 
 

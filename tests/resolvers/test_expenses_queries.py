@@ -40,10 +40,10 @@ DEEP = """
     edges { node {
       number status employee { name } legalEntity { code } totals { currencyCode amount }
       approvals { decision user { name } }
-      voucher { number lines { debit credit } }
-      lines {
+      voucher { number lines(first: 10) { debit credit } }
+      lines(first: 10) {
         amount category { code } project { code manager { name } } task { code }
-        actuals { actualType amount project { code } }
+        actuals(first: 10) { actualType amount project { code } }
       }
     } }
   }

@@ -23,8 +23,10 @@ JOURNALS = """
 query($status: JournalStatus, $first: Int!) {
   journals(status: $status, first: $first) {
     edges { node { id number status lineCount legalEntity
-      lines { id status voucherNumber exchangeRate dimensions { dimension sharePercent }
-        actual { id amount expenseReport { id } } voucher { id lines { debit credit } } } } }
+      lines(first: 10) { id status voucherNumber exchangeRate
+        dimensions(first: 10) { dimension sharePercent }
+        actual { id amount expenseReport { id } } voucher { id lines(first: 10) { debit credit } }
+      } } }
   }
 }"""
 EDIT = """

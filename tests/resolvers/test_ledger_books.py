@@ -249,8 +249,8 @@ async def test_l1_account_balance_sums_the_lines_dated_up_to_the_day(ask: Ask) -
 
 DEEP = """{
   vouchers(first: 50) { nodes { number sourceType legalEntity { code } reverses { number }
-    lines { id debit account { number balance(asOf: "2024-02-29") } project { code }
-      dimensions { dimension value sharePercent } voucher { number } } } }
+    lines(first: 10) { id debit account { number balance(asOf: "2024-02-29") } project { code }
+      dimensions(first: 10) { dimension value sharePercent } voucher { number } } } }
   generalLedgerEntries(first: 50) { nodes { description account { name } project { code }
     dimensions { value } voucher { number reverses { number } } } }
   trialBalance(legalEntity: "USPM", fromDate: "2024-01-01", toDate: "2024-12-31") {

@@ -239,8 +239,8 @@ async def test_nested_fields_cost_the_same_statements_for_1_or_5_projects(
 ) -> None:
     """Tasks, manager, legal entity and price lists come from DataLoaders, not per row."""
     query = """{ projects(first: 100) { nodes {
-      code manager { name } legalEntity { code } tasks { code }
-      priceLists { name lines { price unit { code } } }
+      code manager { name } legalEntity { code } tasks(first: 10) { code }
+      priceLists(first: 10) { name lines(first: 10) { price unit { code } } }
     } } }"""
     plist = await make.price_list(session, world, "Sales")
     travel = await make.category(session, "TRAVEL")
