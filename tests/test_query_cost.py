@@ -13,7 +13,6 @@ from typing import Any
 
 import graphql
 import pytest
-import strawberry.schema.schema as strawberry_schema
 from graphql import GraphQLList, GraphQLObjectType, get_named_type, get_nullable_type, is_leaf_type
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,9 +24,10 @@ from schema.request_limits import cost_of
 from tests.support.client import GraphQLClient
 from tests.support.journals import add_actuals, set_parameters, staging
 from tests.support.read_paths import reference
+from tests.support.validations import validations
 from tests.support.world import World
 
-__all__ = ["reference"]
+__all__ = ["reference", "validations"]
 
 CYCLE = "lines(first: 100) { journal { "  # two levels, a hundred times the nodes below
 
@@ -142,19 +142,6 @@ def test_every_connection_takes_first() -> None:
                 for name, field in parent.fields.items():
                     if get_named_type(field.type) is type_:
                         assert "first" in field.args, f"{parent.name}.{name}"
-
-
-@pytest.fixture
-def validations(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    seen: list[Any] = []
-    validate = graphql.validate
-
-    def counted(schema: Any, document: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(document)
-        return validate(schema, document, *args, **kwargs)
-
-    monkeypatch.setattr(strawberry_schema, "validate", counted)
-    return seen
 
 
 async def test_a_document_of_too_many_selections_is_refused_before_validation(

@@ -6,37 +6,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import graphql
 import pytest
-import strawberry.schema.schema as strawberry_schema
 
 from config import Settings
 from tests.support.client import GraphQLClient
 from tests.support.read_paths import reference
+from tests.support.validations import validations
 from tests.support.world import World
 from tests.test_app import metric
 
-__all__ = ["reference"]
+__all__ = ["reference", "validations"]
 
 
 def _unique(document: str) -> str:
     """The document under an operation name of its own: the validation cache lives as long as
     the process, and another test may have validated the same document already."""
     return document.replace("query ", f"query Probe{uuid.uuid4().hex} ", 1)
-
-
-@pytest.fixture
-def validations(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """The documents graphql-core's validate() is called on (it still runs)."""
-    seen: list[Any] = []
-    validate = graphql.validate
-
-    def counted(schema: Any, document: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(document)
-        return validate(schema, document, *args, **kwargs)
-
-    monkeypatch.setattr(strawberry_schema, "validate", counted)
-    return seen
 
 
 async def test_a_repeated_document_is_validated_once(
