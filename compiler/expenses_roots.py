@@ -15,7 +15,7 @@ from compiler.selection import Selection
 from db.models.expenses import ExpenseReport
 from domain.actors import Actor
 from resolvers.expenses import awaiting
-from schema.relay import decode_id
+from schema.relay import decode_optional_id
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,6 @@ class ReportsPage(Page):
     awaiting_my_approval: bool = False
 
 
-def _optional_id(value: str | None, type_name: str, field: str) -> int | None:
-    return decode_id(value, type_name, field) if value is not None else None
-
-
 class ExpenseReports:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> ReportsPage:
         given = arguments.get("filter") or {}
@@ -41,8 +37,8 @@ class ExpenseReports:
             **Page.paging(arguments),
             newest_first=plain(arguments["sort"]) == "newest_first",
             status=plain(given.get("status")),
-            employee_id=_optional_id(given.get("employeeId"), "User", "employeeId"),
-            project_id=_optional_id(given.get("projectId"), "Project", "projectId"),
+            employee_id=decode_optional_id(given.get("employeeId"), "User", "employeeId"),
+            project_id=decode_optional_id(given.get("projectId"), "Project", "projectId"),
             legal_entity=upper(entity),
             from_date=given.get("fromDate"),
             to_date=given.get("toDate"),

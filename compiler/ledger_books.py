@@ -20,11 +20,7 @@ from compiler.sql import decimal, where
 from db.models import ledger as models
 from domain.actors import Actor
 from resolvers.ledger_sums import ZERO_SQL
-from schema.relay import decode_id
-
-
-def _optional_id(value: str | None, type_name: str, field: str) -> int | None:
-    return decode_id(value, type_name, field) if value is not None else None
+from schema.relay import decode_optional_id
 
 
 @dataclass(frozen=True)
@@ -47,8 +43,8 @@ class BooksPage(Page):
             to_date=given.get("toDate"),
             number=given.get("number"),
             source_type=plain(given.get("sourceType")),
-            account_id=_optional_id(given.get("accountId"), "Account", "accountId"),
-            project_id=_optional_id(given.get("projectId"), "Project", "projectId"),
+            account_id=decode_optional_id(given.get("accountId"), "Account", "accountId"),
+            project_id=decode_optional_id(given.get("projectId"), "Project", "projectId"),
         )
 
 

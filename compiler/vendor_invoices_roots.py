@@ -16,14 +16,10 @@ from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
 from db.models import vendor_invoices as models
 from domain.actors import Actor
-from schema.relay import decode_id
+from schema.relay import decode_optional_id
 
 # Argument name -> (column, PostgreSQL type) of the filters that compare a column for equality.
 Compared = dict[str, tuple[str, str]]
-
-
-def _optional_id(value: str | None, type_name: str, field: str) -> int | None:
-    return decode_id(value, type_name, field) if value is not None else None
 
 
 def _filtered(
@@ -76,7 +72,7 @@ class Subcontracts:
         return SubcontractsPage(
             **Page.paging(arguments),
             legal_entity=upper(given.get("legalEntity")),
-            vendor_id=_optional_id(given.get("vendorId"), "Vendor", "vendorId"),
+            vendor_id=decode_optional_id(given.get("vendorId"), "Vendor", "vendorId"),
             number=given.get("number"),
         )
 
@@ -115,10 +111,12 @@ class VendorInvoices:
             **Page.paging(arguments),
             newest_first=plain(arguments["sort"]) == "newest_first",
             legal_entity=upper(given.get("legalEntity")),
-            vendor_id=_optional_id(given.get("vendorId"), "Vendor", "vendorId"),
+            vendor_id=decode_optional_id(given.get("vendorId"), "Vendor", "vendorId"),
             status=plain(given.get("status")),
-            subcontract_id=_optional_id(given.get("subcontractId"), "Subcontract", "subcontractId"),
-            project_id=_optional_id(given.get("projectId"), "Project", "projectId"),
+            subcontract_id=decode_optional_id(
+                given.get("subcontractId"), "Subcontract", "subcontractId"
+            ),
+            project_id=decode_optional_id(given.get("projectId"), "Project", "projectId"),
             from_date=given.get("fromDate"),
             to_date=given.get("toDate"),
             has_unverified_lines=given.get("hasUnverifiedLines"),

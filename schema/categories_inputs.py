@@ -9,18 +9,14 @@ import strawberry
 
 from domain import categories as domain
 from domain import categories_entity as entity_domain
-from schema.relay import decode_id
-
-
-def _optional(global_id: strawberry.ID | None, type_name: str, field: str) -> int | None:
-    return decode_id(global_id, type_name, field) if global_id is not None else None
+from schema.relay import decode_id, decode_optional_id
 
 
 def _maybe(
     given: strawberry.Maybe[strawberry.ID | None], type_name: str, field: str
 ) -> int | domain.Keep | None:
     """An absent field keeps the value (KEEP), a null one clears it."""
-    return _optional(given.value, type_name, field) if given else domain.KEEP
+    return decode_optional_id(given.value, type_name, field) if given else domain.KEEP
 
 
 @strawberry.input
@@ -30,7 +26,7 @@ class CreateTransactionCategoryInput:
     unit_group_id: strawberry.ID | None = None
 
     def to_domain(self) -> domain.NewTransactionCategory:
-        unit_group = _optional(self.unit_group_id, "UnitGroup", "unitGroupId")
+        unit_group = decode_optional_id(self.unit_group_id, "UnitGroup", "unitGroupId")
         return domain.NewTransactionCategory(self.code, self.name, unit_group)
 
 
@@ -73,9 +69,11 @@ class CreateExpenseCategoryInput:
             shared_category_id=decode_id(
                 self.shared_category_id, "SharedCategory", "sharedCategoryId"
             ),
-            default_account_id=_optional(self.default_account_id, "Account", "defaultAccountId"),
-            unit_group_id=_optional(self.unit_group_id, "UnitGroup", "unitGroupId"),
-            default_unit_id=_optional(self.default_unit_id, "Unit", "defaultUnitId"),
+            default_account_id=decode_optional_id(
+                self.default_account_id, "Account", "defaultAccountId"
+            ),
+            unit_group_id=decode_optional_id(self.unit_group_id, "UnitGroup", "unitGroupId"),
+            default_unit_id=decode_optional_id(self.default_unit_id, "Unit", "defaultUnitId"),
         )
 
 

@@ -10,7 +10,7 @@ import strawberry
 from db.events import Event
 from resolvers import events as resolvers
 from resolvers.context import Info
-from schema.relay import decode_id, encode_id
+from schema.relay import decode_optional_id, encode_id
 
 _TYPE_NAMES = {
     "journal": "Journal",
@@ -64,6 +64,6 @@ class Subscription:
     async def job_run_status_changes(
         self, info: Info, id: strawberry.ID | None = None
     ) -> AsyncGenerator[StatusChange, None]:
-        run_id = decode_id(id, "JobRun") if id is not None else None
+        run_id = decode_optional_id(id, "JobRun")
         async for event in resolvers.job_run_events(info.context, run_id):
             yield StatusChange.from_event(event)

@@ -17,11 +17,7 @@ from schema.expenses_types import ExpenseLine, ExpenseReport, ExpenseReportStatu
 from schema.idempotency import IDEMPOTENCY_KEY
 from schema.jobs import JobRun
 from schema.mutations import errors_of
-from schema.relay import decode_id
-
-
-def _optional_id(gid: strawberry.ID | None, type_name: str, field: str) -> int | None:
-    return decode_id(gid, type_name, field) if gid is not None else None
+from schema.relay import decode_id, decode_optional_id
 
 
 @strawberry.input
@@ -60,10 +56,10 @@ class ExpenseLineInput:
             expense_category_id=decode_id(
                 self.expense_category_id, "ExpenseCategory", "expenseCategoryId"
             ),
-            project_id=_optional_id(self.project_id, "Project", "projectId"),
-            task_id=_optional_id(self.task_id, "Task", "taskId"),
+            project_id=decode_optional_id(self.project_id, "Project", "projectId"),
+            task_id=decode_optional_id(self.task_id, "Task", "taskId"),
             quantity=self.quantity,
-            unit_id=_optional_id(self.unit_id, "Unit", "unitId"),
+            unit_id=decode_optional_id(self.unit_id, "Unit", "unitId"),
             unit_price=self.unit_price,
             amount=self.amount,
             currency_code=self.currency_code,
@@ -110,8 +106,8 @@ class ExpenseReportFilter:
     def to_resolver(self) -> resolvers.ReportFilter:
         return resolvers.ReportFilter(
             status=self.status,
-            employee_id=_optional_id(self.employee_id, "User", "employeeId"),
-            project_id=_optional_id(self.project_id, "Project", "projectId"),
+            employee_id=decode_optional_id(self.employee_id, "User", "employeeId"),
+            project_id=decode_optional_id(self.project_id, "Project", "projectId"),
             legal_entity=self.legal_entity,
             from_date=self.from_date,
             to_date=self.to_date,

@@ -18,7 +18,7 @@ from schema.ledger_vouchers import Voucher, VoucherLine, VoucherSourceType
 from schema.node import related
 from schema.pages import after_key, to_connection
 from schema.parameters_accounts import Account
-from schema.relay import Connection, decode_id
+from schema.relay import Connection, decode_optional_id
 
 FILTER = strawberry.argument(description="Narrows the list; none lists every row of yours.")
 FIRST = strawberry.argument(description="How many rows, 1 to 100.")
@@ -26,10 +26,6 @@ AFTER = strawberry.argument(description="The `endCursor` of the previous page.")
 LEGAL_ENTITY = "Only the books of the legal entity with this code (any case)."
 FROM_DATE = "Accounting date on or after."
 TO_DATE = "Accounting date on or before."
-
-
-def _optional_id(gid: strawberry.ID | None, type_name: str, field: str) -> int | None:
-    return decode_id(gid, type_name, field) if gid is not None else None
 
 
 @strawberry.input(description="Every filter is optional; together they narrow the vouchers.")
@@ -56,8 +52,8 @@ class VoucherFilter:
             to_date=self.to_date,
             number=self.number,
             source_type=VoucherSource[self.source_type.name] if self.source_type else None,
-            account_id=_optional_id(self.account_id, "Account", "accountId"),
-            project_id=_optional_id(self.project_id, "Project", "projectId"),
+            account_id=decode_optional_id(self.account_id, "Account", "accountId"),
+            project_id=decode_optional_id(self.project_id, "Project", "projectId"),
         )
 
 

@@ -72,6 +72,11 @@ def decode_id(global_id: str, expected_type: str, field: str = "id") -> int:
     return pk
 
 
+def decode_optional_id(global_id: str | None, expected_type: str, field: str = "id") -> int | None:
+    """`decode_id` of an optional argument or input field: None stays None."""
+    return decode_id(global_id, expected_type, field) if global_id is not None else None
+
+
 @strawberry.interface(description="An object with a global id (Relay).")
 class Node:
     pk: strawberry.Private[int]

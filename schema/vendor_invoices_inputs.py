@@ -9,11 +9,7 @@ import strawberry
 
 from domain import vendor_invoices_header as header
 from domain import vendor_invoices_lines as lines
-from schema.relay import decode_id
-
-
-def _optional_id(gid: strawberry.ID | None, type_name: str, field: str) -> int | None:
-    return decode_id(gid, type_name, field) if gid is not None else None
+from schema.relay import decode_id, decode_optional_id
 
 
 @strawberry.input(description="A new Draft invoice of a vendor of your legal entity.")
@@ -39,7 +35,7 @@ class CreateVendorInvoiceInput:
             number=self.number,
             invoice_date=self.invoice_date,
             currency_code=self.currency_code,
-            subcontract_id=_optional_id(self.subcontract_id, "Subcontract", "subcontractId"),
+            subcontract_id=decode_optional_id(self.subcontract_id, "Subcontract", "subcontractId"),
             description=self.description,
         )
 
@@ -65,8 +61,8 @@ class UpdateVendorInvoiceInput:
             number=self.number,
             invoice_date=self.invoice_date,
             description=self.description,
-            vendor_id=_optional_id(self.vendor_id, "Vendor", "vendorId"),
-            subcontract_id=_optional_id(self.subcontract_id, "Subcontract", "subcontractId"),
+            vendor_id=decode_optional_id(self.vendor_id, "Vendor", "vendorId"),
+            subcontract_id=decode_optional_id(self.subcontract_id, "Subcontract", "subcontractId"),
             currency_code=self.currency_code,
         )
 
@@ -107,16 +103,16 @@ class VendorInvoiceLineFields:
     def line_data(self) -> lines.InvoiceLineData:
         return lines.InvoiceLineData(
             date=self.date,
-            project_id=_optional_id(self.project_id, "Project", "projectId"),
-            subcontract_line_id=_optional_id(
+            project_id=decode_optional_id(self.project_id, "Project", "projectId"),
+            subcontract_line_id=decode_optional_id(
                 self.subcontract_line_id, "SubcontractLine", "subcontractLineId"
             ),
-            task_id=_optional_id(self.task_id, "Task", "taskId"),
-            transaction_category_id=_optional_id(
+            task_id=decode_optional_id(self.task_id, "Task", "taskId"),
+            transaction_category_id=decode_optional_id(
                 self.transaction_category_id, "TransactionCategory", "transactionCategoryId"
             ),
             quantity=self.quantity,
-            unit_id=_optional_id(self.unit_id, "Unit", "unitId"),
+            unit_id=decode_optional_id(self.unit_id, "Unit", "unitId"),
             unit_price=self.unit_price,
             subtotal=self.subtotal,
             sales_tax=self.sales_tax,

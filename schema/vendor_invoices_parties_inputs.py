@@ -11,7 +11,7 @@ from domain import vendor_invoices_parties as domain
 from resolvers.mutations import Outcome
 from schema.errors import UserError
 from schema.mutations import errors_of
-from schema.relay import decode_id
+from schema.relay import decode_id, decode_optional_id
 from schema.vendor_invoices_parties import Subcontract, Vendor
 
 
@@ -48,7 +48,7 @@ class SubcontractLineInput:
         path = f"lines.{index}."
 
         def pk(gid: strawberry.ID | None, type_name: str, field: str) -> int | None:
-            return decode_id(gid, type_name, path + field) if gid is not None else None
+            return decode_optional_id(gid, type_name, path + field)
 
         return domain.OrderedLine(
             project_id=decode_id(self.project_id, "Project", path + "projectId"),

@@ -15,7 +15,7 @@ import strawberry
 from resolvers import vendor_invoices_queries as resolvers
 from resolvers.context import Info
 from schema.pages import after_key, to_connection
-from schema.relay import Connection, decode_id
+from schema.relay import Connection, decode_id, decode_optional_id
 from schema.vendor_invoices_parties import Subcontract, Vendor
 from schema.vendor_invoices_types import VendorInvoice, VendorInvoiceStatus
 
@@ -24,11 +24,6 @@ FILTER = strawberry.argument(description="Narrows the list; none lists every row
 FIRST = strawberry.argument(description="How many rows, 1 to 100.")
 AFTER = strawberry.argument(description="The `endCursor` of the previous page.")
 SORT = strawberry.argument(description="Oldest (lowest id) or newest first.")
-
-
-def _optional_id(gid: strawberry.ID | None, type_name: str, field: str) -> int | None:
-    """The primary key of an optional id filter; a typed error when it is not a `type_name`."""
-    return decode_id(gid, type_name, field) if gid is not None else None
 
 
 @strawberry.input(description="Every filter is optional; together they narrow the list.")
@@ -53,7 +48,7 @@ class SubcontractFilter:
     def to_resolver(self) -> resolvers.SubcontractFilter:
         return resolvers.SubcontractFilter(
             legal_entity=self.legal_entity,
-            vendor_id=_optional_id(self.vendor_id, "Vendor", "vendorId"),
+            vendor_id=decode_optional_id(self.vendor_id, "Vendor", "vendorId"),
             number=self.number,
         )
 
@@ -92,10 +87,10 @@ class VendorInvoiceFilter:
     def to_resolver(self) -> resolvers.InvoiceFilter:
         return resolvers.InvoiceFilter(
             legal_entity=self.legal_entity,
-            vendor_id=_optional_id(self.vendor_id, "Vendor", "vendorId"),
+            vendor_id=decode_optional_id(self.vendor_id, "Vendor", "vendorId"),
             status=self.status,
-            subcontract_id=_optional_id(self.subcontract_id, "Subcontract", "subcontractId"),
-            project_id=_optional_id(self.project_id, "Project", "projectId"),
+            subcontract_id=decode_optional_id(self.subcontract_id, "Subcontract", "subcontractId"),
+            project_id=decode_optional_id(self.project_id, "Project", "projectId"),
             from_date=self.from_date,
             to_date=self.to_date,
             has_unverified_lines=self.has_unverified_lines,
