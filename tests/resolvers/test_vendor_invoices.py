@@ -6,53 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models.vendor_invoices import VendorInvoice, VendorInvoiceLine
 from domain.vendor_invoices_warnings import UNLINKED
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.vendor_invoices import (
-    ADD_LINE,
-    CREATE,
     LAST_MONTH_DAY,
     THIS_MONTH,
     InvoiceSetup,
-    invoice_input,
-    invoice_setup,
-    line_input,
+    add_line,
+    counts,
+    create_invoice,
+    setup,
 )
-from tests.support.world import World
 
-
-@pytest.fixture
-async def setup(session: AsyncSession, world: World) -> InvoiceSetup:
-    return await invoice_setup(session, world)
-
-
-async def create_invoice(client: GraphQLClient, setup: InvoiceSetup, **values: Any) -> str:
-    payload = await client.mutate(
-        CREATE, {"input": invoice_input(setup, **values)}, token=setup.token()
-    )
-    assert payload["errors"] == [], payload
-    invoice_id: str = payload["vendorInvoice"]["id"]
-    return invoice_id
-
-
-async def add_line(
-    client: GraphQLClient, setup: InvoiceSetup, invoice_id: str, **values: Any
-) -> dict[str, Any]:
-    payload = await client.mutate(
-        ADD_LINE, {"input": {"invoiceId": invoice_id, **line_input(setup, **values)}}, setup.token()
-    )
-    return payload
-
-
-async def counts(session: AsyncSession) -> tuple[int, int]:
-    invoices = await session.scalar(select(func.count()).select_from(VendorInvoice))
-    lines = await session.scalar(select(func.count()).select_from(VendorInvoiceLine))
-    return int(invoices or 0), int(lines or 0)
+__all__ = ["setup"]
 
 
 async def test_v4_v5_three_lines_in_two_units_across_two_price_list_periods(

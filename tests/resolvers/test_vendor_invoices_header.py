@@ -3,13 +3,11 @@ every refusal a typed error with nothing written."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.vendor_invoices import InvoiceStatus, VendorInvoice, VendorInvoiceLine
 from schema.relay import parse_id
-from tests.resolvers.test_vendor_invoices import add_line, counts, create_invoice
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.vendor_invoices import (
     CREATE,
@@ -17,16 +15,15 @@ from tests.support.vendor_invoices import (
     UPDATE,
     UPDATE_LINE,
     InvoiceSetup,
+    add_line,
+    counts,
+    create_invoice,
     invoice_input,
-    invoice_setup,
     line_input,
+    setup,
 )
-from tests.support.world import World
 
-
-@pytest.fixture
-async def setup(session: AsyncSession, world: World) -> InvoiceSetup:
-    return await invoice_setup(session, world)
+__all__ = ["setup"]
 
 
 async def test_v9_an_invoice_number_is_unique_per_vendor(

@@ -3,14 +3,14 @@ of an invoice line (V3), every failure reported with the line's path, nothing wr
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.vendor_invoices import Subcontract, SubcontractLine
 from tests.support.client import GraphQLClient, error_codes
-from tests.support.vendor_invoices import InvoiceSetup, invoice_setup
-from tests.support.world import World
+from tests.support.vendor_invoices import InvoiceSetup, setup
+
+__all__ = ["setup"]
 
 CREATE_VENDOR = """mutation($input: CreateVendorInput!) { createVendor(input: $input) {
   vendor { code name currencyCode legalEntity { code } } errors { code field message } } }"""
@@ -19,11 +19,6 @@ CREATE_SUBCONTRACT = """mutation($input: CreateSubcontractInput!) {
     lines { lineNumber quantity unitPrice unit { code } project { code } task { code }
             transactionCategory { code } } }
   errors { code field message } } }"""
-
-
-@pytest.fixture
-async def setup(session: AsyncSession, world: World) -> InvoiceSetup:
-    return await invoice_setup(session, world)
 
 
 async def test_a_vendor_is_unique_by_code_in_its_legal_entity(

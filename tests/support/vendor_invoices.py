@@ -15,15 +15,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.categories import ExpenseCategory, SharedCategory, TransactionCategory
 from db.models.master_data import Project, Task
 from db.models.prices import PriceContext, PriceList
-from db.models.vendor_invoices import Subcontract, SubcontractLine, Vendor
+from db.models.vendor_invoices import (
+    Subcontract,
+    SubcontractLine,
+    Vendor,
+    VendorInvoice,
+    VendorInvoiceLine,
+)
 from schema.relay import encode_id
 from tests.support import projects as support
+from tests.support.client import GraphQLClient
 from tests.support.projects import TimeUnits
 from tests.support.world import TODAY, World
 
@@ -240,3 +248,33 @@ def line_input(setup: InvoiceSetup, **values: Any) -> dict[str, Any]:
 
 def amount(value: str) -> Decimal:
     return Decimal(value)
+
+
+@pytest.fixture
+async def setup(session: AsyncSession, world: World) -> InvoiceSetup:
+    """The purchasing world, as the vendor invoice tests call it."""
+    return await invoice_setup(session, world)
+
+
+async def create_invoice(client: GraphQLClient, setup: InvoiceSetup, **values: Any) -> str:
+    payload = await client.mutate(
+        CREATE, {"input": invoice_input(setup, **values)}, token=setup.token()
+    )
+    assert payload["errors"] == [], payload
+    invoice_id: str = payload["vendorInvoice"]["id"]
+    return invoice_id
+
+
+async def add_line(
+    client: GraphQLClient, setup: InvoiceSetup, invoice_id: str, **values: Any
+) -> dict[str, Any]:
+    payload = await client.mutate(
+        ADD_LINE, {"input": {"invoiceId": invoice_id, **line_input(setup, **values)}}, setup.token()
+    )
+    return payload
+
+
+async def counts(session: AsyncSession) -> tuple[int, int]:
+    invoices = await session.scalar(select(func.count()).select_from(VendorInvoice))
+    lines = await session.scalar(select(func.count()).select_from(VendorInvoiceLine))
+    return int(invoices or 0), int(lines or 0)
