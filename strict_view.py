@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -23,6 +24,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 from strawberry.types import ExecutionResult
@@ -32,9 +34,28 @@ import request_json
 from request_checks import Refusal, checked, method_not_allowed, require_query
 from resolvers.context import Context
 
+# The context of the operation the current task runs (CheckedMessages.run_operation).
+_OPERATION_CONTEXT: ContextVar[Context | None] = ContextVar("operation_context", default=None)
+
 
 class CheckedMessages(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws, with every message's shape checked before it is handled."""
+    """graphql-transport-ws, with every message's shape checked before it is handled, and
+    each operation run with a context of its own (Context.for_operation)."""
+
+    @property
+    def context(self) -> Context:
+        """strawberry reads `self.context` in each operation's task: there it is that
+        operation's context; elsewhere (connection_init) the socket's."""
+        return _OPERATION_CONTEXT.get() or self._socket_context
+
+    @context.setter
+    def context(self, value: Context) -> None:
+        self._socket_context = value
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        async with self._socket_context.for_operation() as context:
+            _OPERATION_CONTEXT.set(context)  # this task's own (each operation has a task)
+            await super().run_operation(operation)
 
     async def handle_message(self, message: Message) -> None:
         problem = message_problem(message)

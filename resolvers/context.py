@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,24 +103,40 @@ class Context(Caller):
                 raise RuntimeError("the request is over and its session closed")
             yield session
 
+    def _own_session(self) -> AsyncSession:
+        """A new session like `session`: on the engine (in the tests, their connection)."""
+        return AsyncSession(
+            bind=self.session.bind,
+            join_transaction_mode=self.session.sync_session.join_transaction_mode,
+            expire_on_commit=False,
+            autoflush=False,
+        )
+
     @asynccontextmanager
     async def brief_session(self) -> AsyncIterator[AsyncSession]:
         """A session of its own for one short piece of work of a long-lived operation (a
         subscription's access check), closed on exit: its connection is back in the pool
-        before the operation goes on waiting. `session` lives as long as the WebSocket, and
-        a statement on it would keep its connection checked out, idle in transaction, until
-        the socket closes: twenty idle subscribers would hold the whole pool."""
-        own = self.session.sync_session
-        session = AsyncSession(
-            bind=self.session.bind,  # the engine; in the tests, their connection
-            join_transaction_mode=own.join_transaction_mode,
-            expire_on_commit=False,
-            autoflush=False,
-        )
+        before the operation goes on waiting. A subscription's session lives as long as the
+        subscription, and a statement on it would keep its connection checked out, idle in
+        transaction, until it ends: twenty idle subscribers would hold the whole pool."""
+        session = self._own_session()
         try:
             yield session
         finally:
             await close_session(session)
+
+    @asynccontextmanager
+    async def for_operation(self) -> AsyncIterator[Context]:
+        """The context of one operation of a WebSocket (whose own context lives as long as
+        the socket): a session and DataLoaders of its own, closed when the operation ends.
+        On the socket's session a query or mutation would keep its connection idle in
+        transaction until the socket closed, and its loaders would answer later operations
+        from what they cached; operations running at once would share both."""
+        context = replace(self, session=self._own_session(), extras={})
+        try:
+            yield context
+        finally:
+            await close_session(context.session)
 
     @asynccontextmanager
     async def access_session(self) -> AsyncIterator[AsyncSession]:

@@ -21,7 +21,7 @@ from config import Settings
 from db.events import Event, EventListener, Subscription
 from db.urls import psycopg_conninfo
 from schema.relay import encode_id
-from tests.resolvers.test_events import _new_journal
+from tests.resolvers.test_events import _execute, _new_journal
 from tests.support.jobs import committed
 from tests.support.journals import committed_world
 from tests.support.world import World
@@ -196,3 +196,43 @@ async def test_k3_a_slow_subscriber_loses_its_oldest_events_and_holds_up_no_one(
         assert [slow.queue.get_nowait() for _ in range(3)] == events[-3:]
         assert slow.dropped == 7
     assert listener.open_subscriptions() == 0
+
+
+def _answer(ws: WebSocketTestSession, operation_id: str, document: str) -> dict[str, Any]:
+    """A query or mutation over the socket: its one result, then `complete`."""
+    ws.send_json({"id": operation_id, "type": "subscribe", "payload": {"query": document}})
+    message = ws.receive_json()
+    assert message["type"] == "next" and message["id"] == operation_id, message
+    assert ws.receive_json() == {"id": operation_id, "type": "complete"}
+    payload: dict[str, Any] = message["payload"]
+    assert "errors" not in payload, payload
+    return payload["data"]  # type: ignore[no-any-return]
+
+
+def test_k3_queries_and_mutations_over_a_socket_give_their_connection_back_when_they_end(
+    api: TestClient, committed_world: World, database_url: str
+) -> None:
+    """Each operation of a socket has its own session, closed when it ends: before, they ran
+    on the socket's, which stayed idle in transaction until the socket closed (issue 12)."""
+    journal = _new_journal(database_url, committed_world.entity_id("DEPM"), "J-DE-WS-1")
+    node = f'{{ node(id: "{encode_id("Journal", journal)}") {{ ... on Journal {{ status }} }} }}'
+    create = """mutation { createAccount(input: {legalEntity: "DEPM", number: "WS-1",
+        name: "Over a socket"}) { account { number } errors { code } } }"""
+    with ExitStack() as stack:
+        ws = _socket(api, stack, committed_world.tokens["outsider"])
+        created = _answer(ws, "m1", create)["createAccount"]
+        assert created == {"account": {"number": "WS-1"}, "errors": []}
+        assert _answer(ws, "q1", node) == {"node": {"status": "DRAFT"}}
+        # The socket stays open, and holds nothing.
+        assert api.app.state.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert _idle_in_transaction(database_url) == 0
+        # The mutation committed, and a later operation does not answer from what an
+        # earlier one loaded (its DataLoaders are its own).
+        _execute(
+            database_url,
+            "UPDATE journal SET status = 'posted' WHERE id = %(id)s RETURNING id",
+            id=journal,
+        )
+        assert _answer(ws, "q2", node) == {"node": {"status": "POSTED"}}
+        accounts = _execute(database_url, "SELECT count(*) FROM account WHERE number = 'WS-1'")
+        assert accounts == 1
