@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -28,6 +29,7 @@ from compiler.asgi import CompiledReads, pool_fetch, session_fetch
 from compiler.plan import Planner
 from compiler.pool import ReadPool
 from config import Settings, get_settings
+from cors import Cors
 from db import outage
 from db.events import EventListener
 from db.session import make_autocommit_session_factory, make_engine, make_session_factory
@@ -61,7 +63,7 @@ class GraphQLApp(StrictGraphQL):
     def __init__(self, settings: Settings) -> None:
         super().__init__(
             schema,
-            graphql_ide="graphiql" if settings.is_development else None,
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             keep_alive=True,
             keep_alive_interval=15,
@@ -238,6 +240,8 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
         ],
+        # Outermost: a preflight is answered before any route (/graphql refuses OPTIONS).
+        middleware=[Middleware(Cors, origins=settings.cors_origins)],
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -163,12 +163,27 @@ def _shared_metrics() -> Iterator[None]:
             del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
+def prepare(settings: Settings) -> None:
+    """What `run` does before it serves: migrate; then, except in production, load the demo
+    data and print a session per demo user. A production database gets no demo users (their
+    e-mails are public) and its log no tokens."""
+    migrate(settings)
+    if settings.is_production:
+        print(
+            f"Serving {_graphiql_address(settings)} (ENV=production: no demo data, no tokens;"
+            f" introspection {'on' if settings.introspection_enabled else 'off'},"
+            f" GraphiQL {'on' if settings.graphiql_enabled else 'off'}).",
+            flush=True,
+        )
+        return
+    load_demo(settings)
+    _print_banner(settings)
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    migrate(settings)
-    load_demo(settings)
-    _print_banner(settings)
+    prepare(settings)
     # The processes started below read the database from the environment: the URL of the
     # embedded server this process started, when there is no DATABASE_URL.
     os.environ["DATABASE_URL"] = libpq_url(settings)
@@ -258,7 +273,7 @@ def print_schema(settings: Settings, args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
-    "run": (run, "migrate, load the demo data, print tokens and serve the API"),
+    "run": (run, "migrate, load the demo data and print tokens (not in production), serve"),
     "migrate": (migrate_command, "upgrade the database to the latest migration"),
     "worker": (worker, "run a job worker process"),
     "token": (token, "sign a user in, print an access and a refresh token: token <email>"),

@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     # holds no database connection, only memory and a socket.
     max_subscriptions_per_user: int = Field(default=20, ge=1)
     max_subscriptions: int = Field(default=2000, ge=1)
+    # Schema introspection (`__schema`, `__type`) and the GraphiQL page: unset, on except in
+    # production (GraphiQL in development only), where a client gets the schema from the
+    # published schema.graphql rather than from the live server.
+    introspection: bool | None = None
+    graphiql: bool | None = None
+    # Operation names /metrics keeps as labels besides those of persisted queries
+    # (comma-separated); any other operation is counted as `other`.
+    metrics_operations: str = ""
+    # OpenTelemetry: traces of every operation are exported over OTLP/HTTP to this collector
+    # (e.g. http://127.0.0.1:4318); unset, no tracing at all.
+    otel_exporter_otlp_endpoint: str | None = None
 
     @model_validator(mode="after")
     def _production_has_its_own_secret(self) -> Settings:
@@ -96,6 +107,19 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.env == "development"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.is_production
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        """Whether /graphql serves GraphiQL to a browser (the one place that decides)."""
+        return self.graphiql if self.graphiql is not None else self.is_development
 
     @property
     def jobs_pool_connections(self) -> int:

@@ -90,8 +90,8 @@ class GraphQLHttp:
         strawberry reads the request again from the query string rebuilt here."""
         request = from_query_string(scope.get("query_string", b""))
         if not request and b"text/html" in (_header(scope, b"accept") or b""):
-            # A browser opening /graphql: GraphiQL, which strawberry serves in development.
-            if self.settings.is_development:
+            # A browser opening /graphql: GraphiQL, which strawberry serves where it is on.
+            if self.settings.graphiql_enabled:
                 return scope
             raise Refusal(404, "Nothing here for a browser: send a GraphQL `query`.", "NOT_FOUND")
         resolved = self.store.resolve(request, self._authenticated(scope))
@@ -137,7 +137,12 @@ def replay(body: bytes, receive: Receive) -> Receive:
 
 # Errors raised before execution: with application/graphql-response+json they are a 400
 # without a `data` entry (GraphQL over HTTP).
-REQUEST_ERRORS = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"}
+REQUEST_ERRORS = {
+    "GRAPHQL_PARSE_FAILED",
+    "GRAPHQL_VALIDATION_FAILED",
+    "BAD_USER_INPUT",
+    "INTROSPECTION_DISABLED",
+}
 
 
 def _request_error(body: bytes) -> bytes | None:

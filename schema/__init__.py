@@ -27,6 +27,7 @@ from schema.expenses import ExpensesMutation, ExpensesQuery
 from schema.jobs import JobsMutation, JobsQuery
 from schema.journals import JournalsMutation, JournalsQuery
 from schema.journals_posting import JournalPostingMutation
+from schema.introspection import IntrospectionGate
 from schema.ledger import LedgerMutation, LedgerQuery
 from schema.ledger_books import LedgerBooksQuery
 from schema.ledger_subledger import ProjectSubledgerQuery
@@ -125,6 +126,7 @@ def build_schema() -> strawberry.Schema:
             # First: its hooks refuse a document before the validation cache validates it,
             # and an operation before any other execute hook or resolver runs.
             lambda: RequestLimits(settings),
+            lambda: IntrospectionGate(settings),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
             _limits(settings),
