@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 # Known to everyone who reads this file: a server using it accepts tokens anyone can mint.
 DEVELOPMENT_JWT_SECRET = "dev-secret-change-me-in-production-32b"
 MIN_JWT_SECRET_BYTES = 32  # RFC 7518 3.2: an HS256 key of at least the hash's size
+# The dev servers front-end projects start on (React/Next, Vite, Vue CLI/webpack, Angular).
+DEVELOPMENT_CORS_ORIGINS = (
+    "http://localhost:3000",
+    "http://127.0.0.1:3000",
+    "http://localhost:5173",
+    "http://127.0.0.1:5173",
+    "http://localhost:8080",
+    "http://localhost:4200",
+)
+
+
+def _default_cors_origins(data: dict[str, Any]) -> list[str]:
+    return list(DEVELOPMENT_CORS_ORIGINS) if data.get("env") == "development" else []
 
 
 class Settings(BaseSettings):
@@ -36,6 +51,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     env: str = "development"
+    # Browser origins allowed to call the API (cors.py): comma-separated or a JSON list; `*`
+    # any origin (then without credentials). Declared after `env`, whose value picks the
+    # default: the local dev servers in development, none in production.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=_default_cors_origins)
     # `cli.py run`: start one job worker process beside the API processes. An app built by
     # app.create_app with it set runs the worker inside its own process instead.
     run_worker: bool = True
@@ -88,6 +107,16 @@ class Settings(BaseSettings):
     # OpenTelemetry: traces of every operation are exported over OTLP/HTTP to this collector
     # (e.g. http://127.0.0.1:4318); unset, no tracing at all.
     otel_exporter_otlp_endpoint: str | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins_from_text(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("["):
+            return json.loads(value)
+        # An origin never ends with a slash; one copied from the address bar often does.
+        return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
 
     @model_validator(mode="after")
     def _production_has_its_own_secret(self) -> Settings:
