@@ -48,6 +48,7 @@ from observability import (
     request_id_from,
 )
 from readiness import readyz
+from resolvers.access import forget_change
 from resolvers.context import ApiError, Context, close_session
 from schema import schema
 from strict_view import StrictGraphQL
@@ -219,6 +220,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         listener = EventListener(engine_url(engine))
+        listener.on_access_change(forget_change)  # a revocation ends cached access at once
         async with asyncio.timeout(30):
             await listener.start()
         app.state.events = listener

@@ -8,6 +8,9 @@ rolled-back change. Events raised while the connection is down are lost: subscri
 not miss a state re-read it after `EventListener.reconnects` grows. A lost connection is tried
 again with a growing delay (an outage of the database heals by itself); /readyz reports the
 listener's `state()`.
+
+The same connection listens on `projops_access` (migration 0010) and hands each access change
+to the hooks given to `on_access_change` (resolvers/access.py forgets what it cached of it).
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ import asyncpg  # ships no type information
 from observability import log
 
 CHANNEL = "projops_events"
+# Access changes (migration 0010): `session:<uuid>` or `user:<id>`; ACCESS_LOST_TRACK when the
+# listener was deaf for a while and any access may have changed meanwhile.
+ACCESS_CHANNEL = "projops_access"
+ACCESS_LOST_TRACK = "*"
+AccessHook = Callable[[str], None]
 APPLICATION_NAME = "projops-events"
 
 
@@ -121,6 +129,7 @@ class EventListener:
         self._health_interval = health_interval
         self._queue_size = queue_size
         self._subscriptions: set[Subscription] = set()
+        self._access_hooks: list[AccessHook] = []
         self._task: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
         # Times the connection was lost (or could not be made) and listening started over.
@@ -140,6 +149,17 @@ class EventListener:
         """Hand one event to every matching subscriber (also used for local events in tests)."""
         for subscription in list(self._subscriptions):
             subscription.offer(event)
+
+    def on_access_change(self, hook: AccessHook) -> None:
+        """Call `hook` with each access change announced on ACCESS_CHANNEL."""
+        self._access_hooks.append(hook)
+
+    def _access_changed(self, change: str) -> None:
+        for hook in self._access_hooks:
+            try:
+                hook(change)
+            except Exception:  # one faulty hook never stops the listener or the others
+                log.exception("access_hook_failed", change=change)
 
     def open_subscriptions(self, owner: int | None = None) -> int:
         """Subscriptions open on this instance; with `owner`, that owner's only."""
@@ -178,6 +198,9 @@ class EventListener:
             "error": self._last_error,
         }
 
+    def _on_access(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        self._access_changed(payload)
+
     def _on_notification(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         event = Event.from_payload(payload)
         if event is None:
@@ -212,6 +235,9 @@ class EventListener:
         connection.add_termination_listener(lambda _conn: lost.set())
         try:
             await connection.add_listener(self._channel, self._on_notification)
+            await connection.add_listener(ACCESS_CHANNEL, self._on_access)
+            if self.reconnects:  # deaf meanwhile: an access may have changed unannounced
+                self._access_changed(ACCESS_LOST_TRACK)
             self._listening.set()
             if self._down_since is not None:
                 down_for = round(time.monotonic() - self._down_since, 2)

@@ -4,12 +4,17 @@ strawberry's, resolvers/context.py) turn a verified access token into an Actor.
 A token names its session (`sid`); the session must be open (not revoked, within its absolute
 lifetime) and the Actor gets its user's roles and legal entities from the database, not from
 the token's claims. What was read is kept per token for AUTH_CACHE_SECONDS in this process, so
-a request costs no statement while it is fresh, and a revocation or a removed right reaches
-every process within that time (this process forgets a revoked session at once).
+a request costs no statement while it is fresh. A revocation or a changed right is announced
+by the database (migration 0010) to every process's event listener, which hands it to
+`forget_change`: each process forgets that session's or user's entries at once, and wakes the
+subscriptions' access watches (resolvers/access_watch.py) to check again. Should an
+announcement be missed, the cache still ends within AUTH_CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import time
 import uuid
@@ -83,6 +88,43 @@ async def actor_from_header(
     if token is None:
         return None
     return await authenticate(settings, token, verify_token(settings, token), sessions)
+
+
+def forget_change(change: str) -> None:
+    """An access change announced by the database (db/events.ACCESS_CHANNEL): forget it
+    here and wake the access watches. Anything unreadable forgets everything."""
+    kind, _, key = change.partition(":")
+    if kind == "session" and _is_uuid(key):
+        forget_session(uuid.UUID(key))
+    elif kind == "user" and key.isdigit():
+        forget_user(int(key))
+    else:
+        _CHECKED.clear()
+    for waiter in list(_WAITERS):
+        if not waiter.done():
+            waiter.set_result(None)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+_WAITERS: set[asyncio.Future[None]] = set()
+
+
+async def next_change(seconds: float) -> None:
+    """Return at the next announced access change, or after `seconds`."""
+    waiter = asyncio.get_running_loop().create_future()
+    _WAITERS.add(waiter)
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(waiter, seconds)
+    finally:
+        _WAITERS.discard(waiter)
 
 
 def forget_session(session_id: uuid.UUID) -> None:

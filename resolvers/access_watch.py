@@ -1,7 +1,8 @@
 """A subscription lasts no longer than the access it was granted (issue 12, point 4).
 
 While a subscription is open, its connection's access is checked again when the access token
-expires and every AUTH_CACHE_SECONDS (what resolvers/access.py caches for) in between. Once the
+expires, at once when the database announces an access change (resolvers/access.py), and every
+AUTH_CACHE_SECONDS (what resolvers/access.py caches for) in between. Once the
 token has expired, its session has ended, or its user has lost a role or a legal entity the
 subscription was granted with, the subscription stops taking events and the WebSocket is
 closed with 4403 (graphql-transport-ws's "Forbidden"); the client signs in again (refreshes its
@@ -20,6 +21,7 @@ from db import outage
 from db.events import Event, Subscription
 from domain.actors import Actor
 from observability import log
+from resolvers.access import next_change
 from resolvers.context import Context
 
 FORBIDDEN = 4403
@@ -48,7 +50,7 @@ def watched(context: Context, subscription: Subscription) -> Iterator[None]:
 
 async def _watch(context: Context, subscription: Subscription, granted: Actor) -> None:
     while True:
-        await asyncio.sleep(_until_next_check(context))
+        await next_change(_until_next_check(context))  # announced, or the cache's age
         try:
             if await _ended(context, granted):
                 break
