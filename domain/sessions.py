@@ -12,7 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.master_data import AppUser, Role
@@ -23,6 +23,9 @@ from domain.scope import callers_row
 
 SIGN_IN_AGAIN = "Sign in again."
 MAX_REFRESH_TOKEN_CHARS = 200  # ours are 43; a longer one is not worth hashing
+# How long an ended session (revoked, or past its lifetime) is kept, for an admin asking who
+# was signed in; then the purge (jobs/sessions.py) removes it and its rotated refresh tokens.
+ENDED_RETENTION = dt.timedelta(days=7)
 
 
 class RefreshTokenReused(DomainError):
@@ -166,3 +169,15 @@ async def revoke_users_sessions(
         .returning(UserSession.id)
     )
     return list(revoked)
+
+
+async def purge_ended(session: AsyncSession, now: dt.datetime) -> int:
+    """Remove sessions that ended more than ENDED_RETENTION before `now` (their rotated
+    refresh tokens go with them, ON DELETE CASCADE); how many were removed."""
+    before = now - ENDED_RETENTION
+    result = await session.execute(
+        delete(UserSession)
+        .where(or_(UserSession.expires_at < before, UserSession.revoked_at < before))
+        .returning(UserSession.id)
+    )
+    return len(result.all())

@@ -26,6 +26,7 @@ TASK_MODULES = [
     "jobs.approval",
     "jobs.journals",
     "jobs.idempotency",
+    "jobs.sessions",
 ]
 
 # Until `open_jobs` runs, the connector has no conninfo: using the App then fails loudly

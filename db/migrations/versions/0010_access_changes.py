@@ -1,8 +1,7 @@
-"""Access changes are announced (issue 12, point 4): a revoked or deleted session, a user's
-changed roles and a user's added or removed legal entity `pg_notify` on channel
-`projops_access`, so every API process forgets what it cached of that access at once
-(resolvers/access.py) and re-checks the subscriptions it affects, instead of within
-AUTH_CACHE_SECONDS. A trigger sees every way such a change is made: a mutation, a job, SQL.
+"""Access changes are announced (issue 12, point 4): a revoked session, a user's changed roles
+and a user's added or removed legal entity `pg_notify` on channel `projops_access`, so every
+API process forgets what it cached of that access at once (resolvers/access.py) and re-checks
+the subscriptions it affects, instead of within AUTH_CACHE_SECONDS. A trigger sees every way such a change is made: a mutation, a job, SQL.
 Payloads: `session:<uuid>` or `user:<id>`.
 
 Revision ID: 0010
@@ -35,7 +34,9 @@ END $$;
 """
 
 TRIGGERS = {
-    "user_session": "UPDATE OF revoked_at, expires_at OR DELETE",
+    # Not DELETE: sessions are revoked, never deleted while open; the purge of ended ones
+    # (jobs/sessions.py) would announce thousands of changes that change nothing.
+    "user_session": "UPDATE OF revoked_at, expires_at",
     "app_user": "UPDATE OF roles OR DELETE",
     "user_legal_entity": "INSERT OR UPDATE OR DELETE",
 }
