@@ -12,6 +12,7 @@ from strawberry.extensions import (
     ParserCache,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from config import Settings, get_settings
@@ -24,10 +25,10 @@ from schema.dimensions import DimensionsMutation, DimensionsQuery
 from schema.document_rules import document_rules
 from schema.events import Subscription
 from schema.expenses import ExpensesMutation, ExpensesQuery
+from schema.introspection import IntrospectionGate
 from schema.jobs import JobsMutation, JobsQuery
 from schema.journals import JournalsMutation, JournalsQuery
 from schema.journals_posting import JournalPostingMutation
-from schema.introspection import IntrospectionGate
 from schema.ledger import LedgerMutation, LedgerQuery
 from schema.ledger_books import LedgerBooksQuery
 from schema.ledger_subledger import ProjectSubledgerQuery
@@ -38,13 +39,17 @@ from schema.projects import ProjectsMutation, ProjectsQuery
 from schema.rates import RatesMutation, RatesQuery
 from schema.request_limits import RequestLimits
 from schema.root import RootQuery
+from schema.scalars import SCALARS
 from schema.units import UnitsMutation, UnitsQuery
 from schema.vendor_invoices import VendorInvoicesMutation
 from schema.vendor_invoices_queries import VendorInvoicesQuery
 from schema.vendor_invoices_workflow import VendorInvoiceWorkflowMutation
 
 
-@strawberry.type
+@strawberry.type(
+    description="What can be read: lists are connections paged by `first`/`after`, one object "
+    "is fetched by its global id (`node(id:)`); you see only your legal entities' rows."
+)
 class Query(
     ExpensesQuery,
     ActualsQuery,
@@ -67,7 +72,10 @@ class Query(
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="What can be changed. Each mutation answers a payload: the changed object, and "
+    "`errors` listing what was refused and why (an empty list when it succeeded)."
+)
 class Mutation(
     ExpensesMutation,
     ActualsMutation,
@@ -122,6 +130,7 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=[LegalEntity],
+        config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             # First: its hooks refuse a document before the validation cache validates it,
             # and an operation before any other execute hook or resolver runs.

@@ -16,17 +16,29 @@ from schema.errors import UserError
 from schema.master_data import LegalEntity
 from schema.node import register_node, related
 from schema.pages import after_key, to_connection
+from schema.projects_totals import described_enum
 from schema.relay import Connection, Node, decode_id
 
-strawberry.enum(PeriodStatus, name="PeriodStatus")
+described_enum(
+    PeriodStatus,
+    "PeriodStatus",
+    "Whether a ledger period takes postings (M5, L4).",
+    {
+        "OPEN": "Postings dated in the period are accepted.",
+        "ON_HOLD": "Nothing posts for now; `setLedgerPeriodStatus` can open it again.",
+        "PERMANENTLY_CLOSED": "Nothing posts, ever: the period never reopens.",
+    },
+)
 
 
 @strawberry.type(description="A month of a legal entity's ledger; permanently closed is final.")
 class LedgerPeriod(Node):
     legal_entity_id: strawberry.Private[int]
-    start_date: dt.date
-    end_date: dt.date
-    status: PeriodStatus
+    start_date: dt.date = strawberry.field(description="The first day of the month.")
+    end_date: dt.date = strawberry.field(description="The last day of the month (inclusive).")
+    status: PeriodStatus = strawberry.field(
+        description="Whether postings dated in the period are accepted now."
+    )
 
     @classmethod
     def from_row(cls, row: models.LedgerPeriod) -> LedgerPeriod:
@@ -38,7 +50,7 @@ class LedgerPeriod(Node):
             status=PeriodStatus(row.status),
         )
 
-    @strawberry.field
+    @strawberry.field(description="The legal entity whose ledger the period is of.")
     async def legal_entity(self, info: Info) -> LegalEntity | None:
         return await related(
             info, master_models.LegalEntity, self.legal_entity_id, LegalEntity.from_row
@@ -50,10 +62,22 @@ register_node("LedgerPeriod", models.LedgerPeriod, LedgerPeriod.from_row)
 
 @strawberry.input(description="Any day of fromMonth and toMonth stands for its month.")
 class CreateLedgerPeriodsInput:
-    legal_entity: str
-    from_month: dt.date
-    to_month: dt.date
-    status: PeriodStatus = PeriodStatus.OPEN
+    legal_entity: str = strawberry.field(
+        description="Code of one of your legal entities; NOT_FOUND otherwise."
+    )
+    from_month: dt.date = strawberry.field(
+        description="Any day of the first month to create; DUPLICATE when a month in the range "
+        "has a period already."
+    )
+    to_month: dt.date = strawberry.field(
+        description="Any day of the last month to create, not before `fromMonth` (INVALID); at "
+        "most 120 months in one call (OUT_OF_RANGE)."
+    )
+    status: PeriodStatus = strawberry.field(
+        default=PeriodStatus.OPEN,
+        description="The status the new periods start in: OPEN (default) or ON_HOLD; "
+        "PERMANENTLY_CLOSED is INVALID here.",
+    )
 
     def to_domain(self) -> domain.NewLedgerPeriods:
         return domain.NewLedgerPeriods(
@@ -64,16 +88,27 @@ class CreateLedgerPeriodsInput:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createLedgerPeriods`.")
 class LedgerPeriodsPayload:
-    ledger_periods: list[LedgerPeriod] | None
-    errors: list[UserError]
+    ledger_periods: list[LedgerPeriod] | None = strawberry.field(
+        description="The new periods, oldest first; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was created; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of `setLedgerPeriodStatus` and `closeLedgerPeriodPermanently`."
+)
 class LedgerPeriodPayload:
-    ledger_period: LedgerPeriod | None
-    errors: list[UserError]
+    ledger_period: LedgerPeriod | None = strawberry.field(
+        description="The period with its new status; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed (PERIOD_CLOSED_PERMANENTLY for a closed period); empty "
+        "on success."
+    )
 
     @classmethod
     def of(cls, row: models.LedgerPeriod | None, errors: list[UserError]) -> LedgerPeriodPayload:

@@ -14,22 +14,32 @@ from schema.pages import after_key, to_connection
 from schema.relay import Connection, Node
 
 
-@strawberry.type
+@strawberry.type(description="A currency money can be kept in (ISO 4217).")
 class Currency:
-    code: str
-    name: str
-    decimals: int
+    code: str = strawberry.field(description="Three-letter ISO 4217 code, e.g. `EUR`.")
+    name: str = strawberry.field(description="The currency's name, e.g. `Euro`.")
+    decimals: int = strawberry.field(
+        description="How many decimals its amounts are rounded to (0 to 4; usually 2)."
+    )
 
     @classmethod
     def from_row(cls, row: models.Currency) -> Currency:
         return cls(code=row.code, name=row.name, decimals=row.decimals)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A company of the group: every row of business data belongs to one, and you see "
+    "only those in your token (M1)."
+)
 class LegalEntity(Node):
-    code: str
-    name: str
-    currency_code: str
+    code: str = strawberry.field(
+        description="Short upper-case code (up to 10 characters, e.g. `USPM`), unique; other "
+        "arguments name a legal entity by it."
+    )
+    name: str = strawberry.field(description="The company's name.")
+    currency_code: str = strawberry.field(
+        description="Its accounting currency (ISO 4217): the currency of its ledger amounts."
+    )
 
     @classmethod
     def from_row(cls, row: models.LegalEntity) -> LegalEntity:
@@ -39,17 +49,27 @@ class LegalEntity(Node):
 register_node("LegalEntity", models.LegalEntity, LegalEntity.from_row)
 
 
-@strawberry.input
+@strawberry.input(description="A new legal entity.")
 class CreateLegalEntityInput:
-    code: str
-    name: str
-    currency_code: str
+    code: str = strawberry.field(
+        description="Up to 10 letters, digits, '_', '.' or '-', stored upper-case; INVALID when "
+        "not, DUPLICATE when taken."
+    )
+    name: str = strawberry.field(description="The company's name; REQUIRED when blank.")
+    currency_code: str = strawberry.field(
+        description="Its accounting currency, an ISO 4217 code of `currencies`; NOT_FOUND when "
+        "unknown."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createLegalEntity`.")
 class LegalEntityPayload:
-    legal_entity: LegalEntity | None
-    errors: list[UserError]
+    legal_entity: LegalEntity | None = strawberry.field(
+        description="The new legal entity; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was created; empty on success."
+    )
 
 
 @strawberry.type
@@ -63,7 +83,7 @@ class MasterDataQuery:
         )
         return to_connection(page.map(LegalEntity.from_row))
 
-    @strawberry.field
+    @strawberry.field(description="Every currency, by code.")
     async def currencies(self, info: Info) -> list[Currency]:
         return [Currency.from_row(row) for row in await resolvers.currencies(info.context)]
 

@@ -24,10 +24,14 @@ from schema.projects_types import BillingType
 from schema.relay import Connection, encode_id
 
 
-@strawberry.type
+@strawberry.type(description="The line property journal lines of one billing type get (M7, J3).")
 class LinePropertyMap:
-    billing_type: BillingType  # type: ignore[valid-type]
-    line_property: LineProperty
+    billing_type: BillingType = strawberry.field(  # type: ignore[valid-type]
+        description="The billing type of the lines' projects."
+    )
+    line_property: LineProperty = strawberry.field(
+        description="The line property its journal lines get."
+    )
 
     @classmethod
     def from_row(cls, row: models.LinePropertyMapping) -> LinePropertyMap:
@@ -40,10 +44,20 @@ class LinePropertyMap:
 @strawberry.type(description="The parameters of one legal entity (M7).")
 class LegalEntityParameters:
     row: strawberry.Private[models.LegalEntityParameters]
-    journal_period_unit: PeriodUnit
-    lines_per_journal: int
-    batch_threshold: int
-    move_to_next_open_period: bool
+    journal_period_unit: PeriodUnit = strawberry.field(
+        description="How imported journal lines are grouped into journals by transaction date (J2)."
+    )
+    lines_per_journal: int = strawberry.field(
+        description="The most lines one journal takes before a new one is opened (J2); default 200."
+    )
+    batch_threshold: int = strawberry.field(
+        description="A journal with more lines than this is posted by a background job, not "
+        "within the request (J5); default 100."
+    )
+    move_to_next_open_period: bool = strawberry.field(
+        description="True: a line dated in a period that is not open gets the first day of the "
+        "next open period as accounting date; false: it stays and fails at posting (J3)."
+    )
     default_project_category_id: strawberry.ID | None
 
     @classmethod
@@ -67,11 +81,11 @@ class LegalEntityParameters:
     async def _sequence(self, info: Info, pk: int | None) -> NumberSequence | None:
         return await related(info, master_models.NumberSequence, pk, NumberSequence.from_row)
 
-    @strawberry.field
+    @strawberry.field(description="The sequence voucher numbers are drawn from.")
     async def voucher_sequence(self, info: Info) -> NumberSequence | None:
         return await self._sequence(info, self.row.voucher_sequence_id)
 
-    @strawberry.field
+    @strawberry.field(description="The sequence journal numbers are drawn from.")
     async def journal_sequence(self, info: Info) -> NumberSequence | None:
         return await self._sequence(info, self.row.journal_sequence_id)
 
@@ -85,53 +99,81 @@ class LegalEntityParameters:
         ]
 
     # One field per account role (ACCOUNT_ROLES); the loader batches them into one statement.
-    @strawberry.field
+    @strawberry.field(
+        description="Debited for project expenses when an expense report posts, credited when "
+        "their journal lines post (E4, J5); null until set."
+    )
     async def expense_integration_account(self, info: Info) -> Account | None:
         return await self._account(info, "expense_integration")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Debited for a vendor invoice's subtotal when it is confirmed, credited "
+        "when its journal lines post (V7, J5); null until set."
+    )
     async def procurement_integration_account(self, info: Info) -> Account | None:
         return await self._account(info, "procurement_integration")
 
-    @strawberry.field
+    @strawberry.field(description="Debited when a cost journal line posts (J5); null until set.")
     async def project_cost_account(self, info: Info) -> Account | None:
         return await self._account(info, "project_cost")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Work in progress, sales value: debited when an unbilled sales journal line "
+        "posts (J5); null until set."
+    )
     async def wip_sales_value_account(self, info: Info) -> Account | None:
         return await self._account(info, "wip_sales_value")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Accrued revenue, sales value: credited when an unbilled sales journal line "
+        "posts (J5); null until set."
+    )
     async def accrued_revenue_account(self, info: Info) -> Account | None:
         return await self._account(info, "accrued_revenue")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Debited with recoverable sales tax of expenses and vendor invoices (E4, "
+        "V7); null until set."
+    )
     async def input_tax_account(self, info: Info) -> Account | None:
         return await self._account(info, "input_tax")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Credited with what an expense report owes the employee (E4); null until set."
+    )
     async def employee_payable_account(self, info: Info) -> Account | None:
         return await self._account(info, "employee_payable")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Credited with a confirmed vendor invoice's total (V7); null until set."
+    )
     async def vendor_payable_account(self, info: Info) -> Account | None:
         return await self._account(info, "vendor_payable")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Takes the conversion residual that balances a voucher, at most 0.01 a line "
+        "(L1); null until set."
+    )
     async def round_off_account(self, info: Info) -> Account | None:
         return await self._account(info, "round_off")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `updateParameters`.")
 class ParametersPayload:
-    parameters: LegalEntityParameters | None
-    errors: list[UserError]
+    parameters: LegalEntityParameters | None = strawberry.field(
+        description="The parameters after the change; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed (every bad field is listed); empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `setLineProperty`.")
 class LinePropertyPayload:
-    line_property_map: LinePropertyMap | None
-    errors: list[UserError]
+    line_property_map: LinePropertyMap | None = strawberry.field(
+        description="The billing type's mapping as set; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
 @strawberry.type
@@ -145,7 +187,7 @@ class ParametersQuery:
         )
         return to_connection(page.map(Account.from_row))
 
-    @strawberry.field
+    @strawberry.field(description="The parameters of one of your legal entities (M7).")
     async def parameters(self, info: Info, legal_entity: str) -> LegalEntityParameters:
         row = await resolvers.legal_entity_parameters(info.context, legal_entity)
         return LegalEntityParameters.from_row(row)

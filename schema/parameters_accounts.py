@@ -18,17 +18,19 @@ from schema.node import register_node, related
 from schema.relay import Node, decode_id
 
 
-@strawberry.type
+@strawberry.type(description="A ledger account of one legal entity's chart of accounts.")
 class Account(Node):
     legal_entity_id: strawberry.Private[int]
-    number: str
-    name: str
+    number: str = strawberry.field(
+        description="The account number, unique in its legal entity (e.g. `600100`)."
+    )
+    name: str = strawberry.field(description="What the account is for.")
 
     @classmethod
     def from_row(cls, row: models.Account) -> Account:
         return cls(pk=row.id, legal_entity_id=row.legal_entity_id, number=row.number, name=row.name)
 
-    @strawberry.field
+    @strawberry.field(description="The legal entity whose chart of accounts it is in.")
     async def legal_entity(self, info: Info) -> LegalEntity | None:
         return await related(info, models.LegalEntity, self.legal_entity_id, LegalEntity.from_row)
 
@@ -49,9 +51,13 @@ register_node("Account", models.Account, Account.from_row)
 @strawberry.type(description="Voucher or journal numbers: prefix + zero-padded value.")
 class NumberSequence(Node):
     legal_entity_id: strawberry.Private[int]
-    code: str
-    prefix: str
-    width: int
+    code: str = strawberry.field(
+        description="What it numbers: `voucher`, `journal` or `expense_report`."
+    )
+    prefix: str = strawberry.field(description="Put before every number, e.g. `V-`; may be empty.")
+    width: int = strawberry.field(
+        description="Digits of the zero-padded value (1 to 18): 6 gives `V-000042`."
+    )
 
     @classmethod
     def from_row(cls, row: models.NumberSequence) -> NumberSequence:
@@ -63,7 +69,7 @@ class NumberSequence(Node):
             width=row.width,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The legal entity whose documents it numbers.")
     async def legal_entity(self, info: Info) -> LegalEntity | None:
         return await related(info, models.LegalEntity, self.legal_entity_id, LegalEntity.from_row)
 
@@ -71,11 +77,15 @@ class NumberSequence(Node):
 register_node("NumberSequence", models.NumberSequence, NumberSequence.from_row)
 
 
-@strawberry.input
+@strawberry.input(description="A new ledger account.")
 class CreateAccountInput:
-    legal_entity: str
-    number: str
-    name: str
+    legal_entity: str = strawberry.field(
+        description="Code of one of your legal entities; NOT_FOUND otherwise."
+    )
+    number: str = strawberry.field(
+        description="Up to 20 characters, unique in the legal entity (DUPLICATE otherwise)."
+    )
+    name: str = strawberry.field(description="What the account is for; REQUIRED when blank.")
 
     def to_domain(self) -> domain.NewAccount:
         return domain.NewAccount(legal_entity=self.legal_entity, number=self.number, name=self.name)
@@ -83,9 +93,15 @@ class CreateAccountInput:
 
 @strawberry.input(description="Omitted fields stay as they are.")
 class UpdateAccountInput:
-    id: strawberry.ID
-    number: str | None = None
-    name: str | None = None
+    id: strawberry.ID = strawberry.field(
+        description="Global id of one of your accounts; NOT_FOUND otherwise."
+    )
+    number: str | None = strawberry.field(
+        default=None,
+        description="The new number, up to 20 characters, unique in the legal entity "
+        "(DUPLICATE otherwise); null keeps it.",
+    )
+    name: str | None = strawberry.field(default=None, description="The new name; null keeps it.")
 
     def to_domain(self) -> domain.AccountChanges:
         return domain.AccountChanges(
@@ -93,7 +109,11 @@ class UpdateAccountInput:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createAccount` and `updateAccount`.")
 class AccountPayload:
-    account: Account | None
-    errors: list[UserError]
+    account: Account | None = strawberry.field(
+        description="The account as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )

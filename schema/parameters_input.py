@@ -9,13 +9,32 @@ import strawberry
 from db.models.parameters import LineProperty, PeriodUnit
 from domain import parameters as domain
 from domain.errors import DomainError, DomainErrors
+from schema.projects_totals import described_enum
 from schema.projects_types import BillingType
 from schema.relay import decode_id
 
 T = TypeVar("T")
 
-strawberry.enum(PeriodUnit, name="PeriodUnit", description="How journal lines are grouped (J2).")
-strawberry.enum(LineProperty, name="LineProperty")
+described_enum(
+    PeriodUnit,
+    "PeriodUnit",
+    "How journal lines are grouped (J2).",
+    {
+        "DAYS": "One journal per transaction day.",
+        "MONTHS": "One journal per calendar month of the transaction dates.",
+        "YEARS": "One journal per calendar year of the transaction dates.",
+        "ALL": "One group whatever the dates: lines join the draft journal while it has room.",
+    },
+)
+described_enum(
+    LineProperty,
+    "LineProperty",
+    "Whether a journal line's amount may be invoiced to the customer (M7, J3).",
+    {
+        "CHARGEABLE": "The line may be invoiced to the customer.",
+        "NON_CHARGEABLE": "The line is not invoiced: the cost stays with the company.",
+    },
+)
 
 # Input field -> (parameter column, global id type) of every reference a parameter holds.
 REFERENCE_FIELDS = {
@@ -33,23 +52,75 @@ def _given(value: T | None) -> T | None:
     description="Omitted fields stay as they are; an id field set to null clears the reference."
 )
 class UpdateParametersInput:
-    legal_entity: str
-    journal_period_unit: PeriodUnit | None = strawberry.UNSET
-    lines_per_journal: int | None = strawberry.UNSET
-    batch_threshold: int | None = strawberry.UNSET
-    move_to_next_open_period: bool | None = strawberry.UNSET
-    default_project_category_id: strawberry.ID | None = strawberry.UNSET
-    voucher_sequence_id: strawberry.ID | None = strawberry.UNSET
-    journal_sequence_id: strawberry.ID | None = strawberry.UNSET
-    expense_integration_account_id: strawberry.ID | None = strawberry.UNSET
-    procurement_integration_account_id: strawberry.ID | None = strawberry.UNSET
-    project_cost_account_id: strawberry.ID | None = strawberry.UNSET
-    wip_sales_value_account_id: strawberry.ID | None = strawberry.UNSET
-    accrued_revenue_account_id: strawberry.ID | None = strawberry.UNSET
-    input_tax_account_id: strawberry.ID | None = strawberry.UNSET
-    employee_payable_account_id: strawberry.ID | None = strawberry.UNSET
-    vendor_payable_account_id: strawberry.ID | None = strawberry.UNSET
-    round_off_account_id: strawberry.ID | None = strawberry.UNSET
+    legal_entity: str = strawberry.field(
+        description="Code of one of your legal entities; NOT_FOUND otherwise."
+    )
+    journal_period_unit: PeriodUnit | None = strawberry.field(
+        default=strawberry.UNSET, description="How new journal lines are grouped (J2)."
+    )
+    lines_per_journal: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The most lines a journal takes, 1 to 100000 (OUT_OF_RANGE otherwise).",
+    )
+    batch_threshold: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Journals with more lines are posted by a background job, 0 to 1000000 "
+        "(OUT_OF_RANGE otherwise).",
+    )
+    move_to_next_open_period: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Whether a line dated in a period that is not open moves to the next open "
+        "one (J3).",
+    )
+    default_project_category_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the project category a journal line gets when its transaction "
+        "category has none here (J3); null clears it.",
+    )
+    voucher_sequence_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of this legal entity's number sequence for voucher numbers.",
+    )
+    journal_sequence_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of this legal entity's number sequence for journal numbers.",
+    )
+    expense_integration_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the expense integration account (E4, J5); null clears it.",
+    )
+    procurement_integration_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the procurement integration account (V7, J5); null clears it.",
+    )
+    project_cost_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the project cost account (J5); null clears it.",
+    )
+    wip_sales_value_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the WIP sales value account (J5); null clears it.",
+    )
+    accrued_revenue_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the accrued revenue sales value account (J5); null clears it.",
+    )
+    input_tax_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the input tax account (E4, V7); null clears it.",
+    )
+    employee_payable_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the employee payable account (E4); null clears it.",
+    )
+    vendor_payable_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the vendor payable account (V7); null clears it.",
+    )
+    round_off_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of the round-off account (L1); null clears it.",
+    )
 
     def _references(self) -> dict[str, int | None]:
         """Given reference fields decoded; every bad id is reported, not only the first."""
@@ -78,11 +149,17 @@ class UpdateParametersInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="The line property journal lines of one billing type get.")
 class LinePropertyInput:
-    legal_entity: str
-    billing_type: BillingType  # type: ignore[valid-type]
-    line_property: LineProperty
+    legal_entity: str = strawberry.field(
+        description="Code of one of your legal entities; NOT_FOUND otherwise."
+    )
+    billing_type: BillingType = strawberry.field(  # type: ignore[valid-type]
+        description="The billing type to map; a mapping it has already is replaced."
+    )
+    line_property: LineProperty = strawberry.field(
+        description="The line property its journal lines get from now on."
+    )
 
     def to_domain(self) -> domain.LinePropertyChange:
         return domain.LinePropertyChange(

@@ -17,15 +17,31 @@ from schema.prices_types import PriceContext, PriceList, PriceListLine, PricingM
 from schema.relay import Connection, decode_id
 
 
-@strawberry.input
+@strawberry.input(description="A new price list, without lines (add them with `addPriceListLine`).")
 class CreatePriceListInput:
-    legal_entity: str
-    name: str
-    context: PriceContext  # type: ignore[valid-type]
-    currency_code: str
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-    is_default: bool = False
+    legal_entity: str = strawberry.field(
+        description="Code of one of your legal entities; NOT_FOUND otherwise."
+    )
+    name: str = strawberry.field(
+        description="Unique within the legal entity (DUPLICATE otherwise)."
+    )
+    context: PriceContext = strawberry.field(  # type: ignore[valid-type]
+        description="Whether the list prices cost, sales or purchases; fixed once created."
+    )
+    currency_code: str = strawberry.field(
+        description="The currency of its prices, an ISO 4217 code; NOT_FOUND when unknown."
+    )
+    valid_from: dt.date = strawberry.field(description="The first day the list applies.")
+    valid_to: dt.date | None = strawberry.field(
+        default=None,
+        description="The last day it applies (inclusive), not before `validFrom` (OUT_OF_RANGE); "
+        "null: no end.",
+    )
+    is_default: bool = strawberry.field(
+        default=False,
+        description="Make it the legal entity's list of its context for projects without one; "
+        "OVERLAPPING_PRICE_LIST when another default of that context covers some of its dates.",
+    )
 
     def to_domain(self) -> prices_edit.NewPriceList:
         return prices_edit.NewPriceList(
@@ -41,11 +57,23 @@ class CreatePriceListInput:
 
 @strawberry.input(description="Omitted fields stay; validTo set to null makes the list open.")
 class UpdatePriceListInput:
-    id: strawberry.ID
-    name: str | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = strawberry.UNSET
-    is_default: bool | None = None
+    id: strawberry.ID = strawberry.field(
+        description="Global id of one of your price lists; NOT_FOUND otherwise."
+    )
+    name: str | None = strawberry.field(
+        default=None, description="The new name, unique in the legal entity; null keeps it."
+    )
+    valid_from: dt.date | None = strawberry.field(
+        default=None, description="The new first day; null keeps it."
+    )
+    valid_to: dt.date | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The new last day (inclusive); null removes the end, omitted keeps it.",
+    )
+    is_default: bool | None = strawberry.field(
+        default=None,
+        description="Make or unmake it the default list of its context; null keeps it.",
+    )
 
     def to_domain(self) -> prices_edit.PriceListChanges:
         return prices_edit.PriceListChanges(
@@ -57,14 +85,36 @@ class UpdatePriceListInput:
         )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A price for a transaction category (and unit) in a list; one line per "
+    "category and unit (DUPLICATE otherwise)."
+)
 class AddPriceListLineInput:
-    price_list_id: strawberry.ID
-    transaction_category_id: strawberry.ID
-    unit_id: strawberry.ID | None = None
-    pricing_method: PricingMethod = models.PricingMethod.PER_UNIT  # type: ignore[valid-type]
-    price: Decimal | None = None
-    markup_percent: Decimal | None = None
+    price_list_id: strawberry.ID = strawberry.field(
+        description="Global id of one of your price lists; NOT_FOUND otherwise."
+    )
+    transaction_category_id: strawberry.ID = strawberry.field(
+        description="Global id of the transaction category priced; NOT_FOUND otherwise."
+    )
+    unit_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global id of the unit the price is per, in the category's unit group "
+        "(INCOMPATIBLE_UNITS otherwise); null: the price holds for every unit.",
+    )
+    pricing_method: PricingMethod = strawberry.field(  # type: ignore[valid-type]
+        default=models.PricingMethod.PER_UNIT,
+        description="How the line prices; AT_COST and MARKUP only in sales lists (INVALID).",
+    )
+    price: Decimal | None = strawberry.field(
+        default=None,
+        description="Price per unit in the list's currency, up to 6 decimals; required for "
+        "PER_UNIT (REQUIRED), refused otherwise (INVALID).",
+    )
+    markup_percent: Decimal | None = strawberry.field(
+        default=None,
+        description="Percent added to the cost (`15` is 15 %); required for MARKUP (REQUIRED), "
+        "refused otherwise (INVALID).",
+    )
 
     def to_domain(self) -> prices_lines.NewPriceListLine:
         return prices_lines.NewPriceListLine(
@@ -81,10 +131,20 @@ class AddPriceListLineInput:
 
 @strawberry.input(description="The line's pricing, replaced as a whole.")
 class UpdatePriceListLineInput:
-    id: strawberry.ID
-    pricing_method: PricingMethod  # type: ignore[valid-type]
-    price: Decimal | None = None
-    markup_percent: Decimal | None = None
+    id: strawberry.ID = strawberry.field(
+        description="Global id of one of your price list lines; NOT_FOUND otherwise."
+    )
+    pricing_method: PricingMethod = strawberry.field(  # type: ignore[valid-type]
+        description="How the line prices; AT_COST and MARKUP only in sales lists (INVALID)."
+    )
+    price: Decimal | None = strawberry.field(
+        default=None,
+        description="Price per unit, up to 6 decimals; required for PER_UNIT, refused otherwise.",
+    )
+    markup_percent: Decimal | None = strawberry.field(
+        default=None,
+        description="Percent added to the cost; required for MARKUP, refused otherwise.",
+    )
 
     def to_domain(self) -> prices_lines.PriceListLineChanges:
         return prices_lines.PriceListLineChanges(
@@ -95,22 +155,34 @@ class UpdatePriceListLineInput:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createPriceList` and `updatePriceList`.")
 class PriceListPayload:
-    price_list: PriceList | None
-    errors: list[UserError]
+    price_list: PriceList | None = strawberry.field(
+        description="The price list as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `addPriceListLine` and `updatePriceListLine`.")
 class PriceListLinePayload:
-    price_list_line: PriceListLine | None
-    errors: list[UserError]
+    price_list_line: PriceListLine | None = strawberry.field(
+        description="The line as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `deletePriceListLine`.")
 class DeletePriceListLinePayload:
-    deleted_id: strawberry.ID | None
-    errors: list[UserError]
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the deleted line; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was deleted; empty on success."
+    )
 
 
 def _list_payload(value: models.PriceList | None, errors: list[UserError]) -> PriceListPayload:

@@ -13,14 +13,29 @@ from resolvers import units as unit_resolvers
 from resolvers.context import Info
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node
+from schema.projects_totals import described_enum
 from schema.relay import Node, encode_id
 from schema.units import Unit
 
-PriceContext = strawberry.enum(models.PriceContext, name="PriceContext")
-PricingMethod = strawberry.enum(
+PriceContext = described_enum(
+    models.PriceContext,
+    "PriceContext",
+    "What a price list prices (M4).",
+    {
+        "COST": "What work and items cost the company (cost actuals).",
+        "SALES": "What the customer is charged (unbilled sales actuals).",
+        "PURCHASE": "What vendors charge: the default unit price of vendor invoice lines (V4).",
+    },
+)
+PricingMethod = described_enum(
     models.PricingMethod,
-    name="PricingMethod",
-    description="Per unit (a price), at cost, or markup (cost plus a percentage): sales only.",
+    "PricingMethod",
+    "Per unit (a price), at cost, or markup (cost plus a percentage): sales only.",
+    {
+        "PER_UNIT": "A fixed `price` per unit; the only method of cost and purchase lists.",
+        "AT_COST": "Sales lists only: the sales price is the cost, unchanged; no `price`.",
+        "MARKUP": "Sales lists only: the cost plus `markupPercent` percent; no `price`.",
+    },
 )
 
 
@@ -29,9 +44,16 @@ class PriceListLine(Node):
     transaction_category_id: strawberry.ID = strawberry.field(
         description="A TransactionCategory global id."
     )
-    pricing_method: PricingMethod  # type: ignore[valid-type]
-    price: Decimal | None
-    markup_percent: Decimal | None
+    pricing_method: PricingMethod = strawberry.field(  # type: ignore[valid-type]
+        description="How the line computes a price."
+    )
+    price: Decimal | None = strawberry.field(
+        description="Price per unit in the list's currency (up to 6 decimals); null unless "
+        "PER_UNIT."
+    )
+    markup_percent: Decimal | None = strawberry.field(
+        description="Percent added to the cost (`15` is 15 %); null unless MARKUP."
+    )
     unit_pk: strawberry.Private[int | None]
 
     @classmethod
@@ -55,11 +77,15 @@ class PriceListLine(Node):
 
 @strawberry.type(description="Prices of one context and currency, valid between two dates.")
 class PriceList(Node):
-    name: str
-    context: PriceContext  # type: ignore[valid-type]
-    currency_code: str
-    valid_from: dt.date
-    valid_to: dt.date | None
+    name: str = strawberry.field(description="Unique within its legal entity.")
+    context: PriceContext = strawberry.field(  # type: ignore[valid-type]
+        description="Whether it prices cost, sales or purchases."
+    )
+    currency_code: str = strawberry.field(description="The currency of its prices (ISO 4217).")
+    valid_from: dt.date = strawberry.field(description="The first day the list applies.")
+    valid_to: dt.date | None = strawberry.field(
+        description="The last day the list applies (inclusive); null: no end."
+    )
     is_default: bool = strawberry.field(
         description="The legal entity's list of its context for projects without one."
     )
@@ -82,7 +108,7 @@ class PriceList(Node):
     def legal_entity_id(self) -> strawberry.ID:
         return encode_id("LegalEntity", self.legal_entity_pk)
 
-    @strawberry.field
+    @strawberry.field(description="Its prices, in the order they were added.")
     async def lines(self, info: Info, first: NestedFirst = ALL) -> list[PriceListLine]:
         rows = await resolvers.lines_of(info.context, self.pk, nested_first(first))
         return [PriceListLine.from_row(row) for row in rows]

@@ -16,13 +16,21 @@ from schema.projects_types import BillingType, Project, Task, User
 from schema.relay import Connection, decode_id
 
 
-@strawberry.input
+@strawberry.input(description="A new project.")
 class CreateProjectInput:
-    legal_entity: str
-    code: str
-    name: str
+    legal_entity: str = strawberry.field(
+        description="Code of one of your legal entities; NOT_FOUND otherwise."
+    )
+    code: str = strawberry.field(
+        description="1-30 letters, digits, '_', '.' or '-', unique in the legal entity "
+        "(DUPLICATE otherwise)."
+    )
+    name: str = strawberry.field(description="The project's name; REQUIRED when blank.")
     manager_id: strawberry.ID = strawberry.field(description="A User of that legal entity.")
-    billing_type: BillingType  # type: ignore[valid-type]
+    billing_type: BillingType = strawberry.field(  # type: ignore[valid-type]
+        description="How the project is billed: it decides whether its expenses become unbilled "
+        "sales (E5)."
+    )
     currency_code: str | None = strawberry.field(
         default=None, description="Defaults to the legal entity's currency."
     )
@@ -40,11 +48,23 @@ class CreateProjectInput:
 
 @strawberry.input(description="Omitted fields stay as they are.")
 class UpdateProjectInput:
-    id: strawberry.ID
-    code: str | None = None
-    name: str | None = None
-    manager_id: strawberry.ID | None = None
-    billing_type: BillingType | None = None  # type: ignore[valid-type]
+    id: strawberry.ID = strawberry.field(
+        description="Global id of one of your projects; NOT_FOUND otherwise."
+    )
+    code: str | None = strawberry.field(
+        default=None,
+        description="The new code, unique in the legal entity (DUPLICATE otherwise); null keeps "
+        "it.",
+    )
+    name: str | None = strawberry.field(default=None, description="The new name; null keeps it.")
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global id of the new manager, a User of the project's legal entity; null "
+        "keeps the manager.",
+    )
+    billing_type: BillingType | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="The new billing type; null keeps it."
+    )
 
     def to_domain(self) -> domain.ProjectChanges:
         return domain.ProjectChanges(
@@ -58,11 +78,16 @@ class UpdateProjectInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="A new task of a project.")
 class CreateTaskInput:
-    project_id: strawberry.ID
-    code: str
-    name: str
+    project_id: strawberry.ID = strawberry.field(
+        description="Global id of one of your projects; NOT_FOUND otherwise."
+    )
+    code: str = strawberry.field(
+        description="1-30 letters, digits, '_', '.' or '-', unique in the project (DUPLICATE "
+        "otherwise)."
+    )
+    name: str = strawberry.field(description="The task's name; REQUIRED when blank.")
 
     def to_domain(self) -> tasks_domain.NewTask:
         project_id = decode_id(self.project_id, "Project", "projectId")
@@ -71,19 +96,31 @@ class CreateTaskInput:
 
 @strawberry.input(description="Omitted fields stay as they are.")
 class UpdateTaskInput:
-    id: strawberry.ID
-    code: str | None = None
-    name: str | None = None
+    id: strawberry.ID = strawberry.field(
+        description="Global id of one of your tasks; NOT_FOUND otherwise."
+    )
+    code: str | None = strawberry.field(
+        default=None,
+        description="The new code, unique in the project (DUPLICATE otherwise); null keeps it.",
+    )
+    name: str | None = strawberry.field(default=None, description="The new name; null keeps it.")
 
     def to_domain(self) -> tasks_domain.TaskChanges:
         task_id = decode_id(self.id, "Task")
         return tasks_domain.TaskChanges(task_id=task_id, code=self.code, name=self.name)
 
 
-@strawberry.input
+@strawberry.input(description="A project and one of its legal entity's price lists.")
 class ProjectPriceListInput:
-    project_id: strawberry.ID
-    price_list_id: strawberry.ID
+    project_id: strawberry.ID = strawberry.field(
+        description="Global id of one of your projects; NOT_FOUND otherwise."
+    )
+    price_list_id: strawberry.ID = strawberry.field(
+        description="Global id of a price list of the project's legal entity "
+        "(OTHER_LEGAL_ENTITY otherwise). Assigning: DUPLICATE when assigned already, "
+        "OVERLAPPING_PRICE_LIST when another list of its context covers some of its dates; "
+        "unassigning: NOT_FOUND when not assigned."
+    )
 
     def to_domain(self) -> tuple[int, int]:
         return (
@@ -92,22 +129,38 @@ class ProjectPriceListInput:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of `createProject`, `updateProject`, `assignProjectPriceList` and "
+    "`unassignProjectPriceList`."
+)
 class ProjectPayload:
-    project: Project | None
-    errors: list[UserError]
+    project: Project | None = strawberry.field(
+        description="The project as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createTask` and `updateTask`.")
 class TaskPayload:
-    task: Task | None
-    errors: list[UserError]
+    task: Task | None = strawberry.field(
+        description="The task as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `deleteTask`.")
 class DeleteTaskPayload:
-    deleted_id: strawberry.ID | None
-    errors: list[UserError]
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the deleted task; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was deleted (IN_USE when expenses, invoices or actuals use the "
+        "task); empty on success."
+    )
 
 
 def _errors(outcome_errors: list[DomainError]) -> list[UserError]:

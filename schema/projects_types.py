@@ -16,16 +16,25 @@ from schema.master_data import LegalEntity
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node
 from schema.prices_types import PriceList
-from schema.projects_totals import ProjectTotals
+from schema.projects_totals import ProjectTotals, described_enum
 from schema.relay import Node
 
-BillingType = strawberry.enum(models.BillingType, name="BillingType")
+BillingType = described_enum(
+    models.BillingType,
+    "BillingType",
+    "How a project is billed to its customer.",
+    {
+        "TIME_AND_MATERIAL": "The customer pays for the work and expenses: chargeable expenses "
+        "also become unbilled sales (E5).",
+        "FIXED_PRICE": "The customer pays an agreed price: expenses are cost only.",
+    },
+)
 
 
 @strawberry.type(description="A person who signs in; works in one or more legal entities.")
 class User(Node):
-    email: str
-    name: str
+    email: str = strawberry.field(description="The address the user signs in with; unique.")
+    name: str = strawberry.field(description="The user's full name, as shown to others.")
     roles: list[str]
 
     @classmethod
@@ -35,15 +44,15 @@ class User(Node):
 
 @strawberry.type(description="A task of one project, in the project's legal entity (M1).")
 class Task(Node):
-    code: str
-    name: str
+    code: str = strawberry.field(description="Short code, unique in its project.")
+    name: str = strawberry.field(description="What the task is.")
     project_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: models.Task) -> Task:
         return cls(pk=row.id, code=row.code, name=row.name, project_pk=row.project_id)
 
-    @strawberry.field
+    @strawberry.field(description="The project the task belongs to.")
     async def project(self, info: Info) -> Project | None:
         row = await resolvers.project(info.context, self.project_pk)
         return Project.from_row(row) if row is not None else None
@@ -51,10 +60,14 @@ class Task(Node):
 
 @strawberry.type(description="A project of one legal entity, with its manager and tasks.")
 class Project(Node):
-    code: str
-    name: str
-    billing_type: BillingType  # type: ignore[valid-type]
-    currency_code: str
+    code: str = strawberry.field(description="Short code, unique in its legal entity.")
+    name: str = strawberry.field(description="The project's name.")
+    billing_type: BillingType = strawberry.field(  # type: ignore[valid-type]
+        description="How the project is billed: decides whether expenses become unbilled sales."
+    )
+    currency_code: str = strawberry.field(
+        description="The project's currency (ISO 4217); by default its legal entity's."
+    )
     legal_entity_pk: strawberry.Private[int]
     manager_pk: strawberry.Private[int]
 
@@ -70,12 +83,14 @@ class Project(Node):
             manager_pk=row.manager_user_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The legal entity the project belongs to.")
     async def legal_entity(self, info: Info) -> LegalEntity | None:
         row = await resolvers.legal_entity_of(info.context, self.legal_entity_pk)
         return LegalEntity.from_row(row) if row is not None else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="The project manager, who approves its expense and invoice lines (E2, V6)."
+    )
     async def manager(self, info: Info) -> User | None:
         row = await resolvers.manager_of(info.context, self.manager_pk)
         return User.from_row(row) if row is not None else None

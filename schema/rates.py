@@ -19,10 +19,15 @@ from schema.relay import Connection, Node, decode_id
 
 @strawberry.type(description="Valid from its date until the next rate of the same pair.")
 class ExchangeRate(Node):
-    from_currency: str
-    to_currency: str
-    rate: Decimal
-    valid_from: dt.date
+    from_currency: str = strawberry.field(description="The currency converted from (ISO 4217).")
+    to_currency: str = strawberry.field(description="The currency converted to (ISO 4217).")
+    rate: Decimal = strawberry.field(
+        description="Units of `toCurrency` one unit of `fromCurrency` is worth; positive, up to "
+        "6 decimals."
+    )
+    valid_from: dt.date = strawberry.field(
+        description="The first transaction date the rate applies to (M6)."
+    )
 
     @classmethod
     def from_row(cls, row: models.ExchangeRate) -> ExchangeRate:
@@ -38,12 +43,23 @@ class ExchangeRate(Node):
 register_node("ExchangeRate", models.ExchangeRate, ExchangeRate.from_row)
 
 
-@strawberry.input
+@strawberry.input(description="A new exchange rate of a currency pair.")
 class CreateExchangeRateInput:
-    from_currency: str
-    to_currency: str
-    rate: Decimal
-    valid_from: dt.date
+    from_currency: str = strawberry.field(
+        description="ISO 4217 code of the currency converted from; NOT_FOUND when unknown."
+    )
+    to_currency: str = strawberry.field(
+        description="ISO 4217 code of the currency converted to, not `fromCurrency` (INVALID); "
+        "NOT_FOUND when unknown."
+    )
+    rate: Decimal = strawberry.field(
+        description="Units of `toCurrency` per unit of `fromCurrency`: above 0, up to 6 "
+        "decimals (OUT_OF_RANGE, TOO_PRECISE otherwise)."
+    )
+    valid_from: dt.date = strawberry.field(
+        description="The first transaction date it applies to; DUPLICATE when the pair has a "
+        "rate from that date."
+    )
 
     def to_domain(self) -> domain.NewExchangeRate:
         return domain.NewExchangeRate(
@@ -56,9 +72,17 @@ class CreateExchangeRateInput:
 
 @strawberry.input(description="Omitted fields stay as they are; the pair never changes.")
 class UpdateExchangeRateInput:
-    id: strawberry.ID
-    rate: Decimal | None = None
-    valid_from: dt.date | None = None
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the exchange rate; NOT_FOUND otherwise."
+    )
+    rate: Decimal | None = strawberry.field(
+        default=None, description="The corrected rate, above 0, up to 6 decimals; null keeps it."
+    )
+    valid_from: dt.date | None = strawberry.field(
+        default=None,
+        description="The corrected first date, not taken by another rate of the pair "
+        "(DUPLICATE); null keeps it.",
+    )
 
     def to_domain(self) -> domain.ExchangeRateChanges:
         return domain.ExchangeRateChanges(
@@ -66,16 +90,24 @@ class UpdateExchangeRateInput:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createExchangeRate` and `updateExchangeRate`.")
 class ExchangeRatePayload:
-    exchange_rate: ExchangeRate | None
-    errors: list[UserError]
+    exchange_rate: ExchangeRate | None = strawberry.field(
+        description="The rate as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `deleteExchangeRate`.")
 class DeleteExchangeRatePayload:
-    deleted_id: strawberry.ID | None
-    errors: list[UserError]
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the deleted rate; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was deleted; empty on success."
+    )
 
 
 @strawberry.type

@@ -19,9 +19,12 @@ from schema.relay import Connection, Node, decode_id
 
 @strawberry.type(description="A unit with its factor to the group's base unit (Week = 7 Day).")
 class Unit(Node):
-    code: str
-    name: str
-    factor: Decimal
+    code: str = strawberry.field(description="Short code, unique in its group (e.g. `Week`).")
+    name: str = strawberry.field(description="The unit's name.")
+    factor: Decimal = strawberry.field(
+        description="How many base units one of this unit is (Week: 7 when Day is the base); 1 "
+        "for the base unit."
+    )
     unit_group_pk: strawberry.Private[int]
 
     @classmethod
@@ -34,7 +37,7 @@ class Unit(Node):
             unit_group_pk=row.unit_group_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The group the unit converts within.")
     async def unit_group(self, info: Info) -> UnitGroup | None:
         row = await resolvers.unit_group(info.context, self.unit_group_pk)
         return UnitGroup.from_row(row) if row is not None else None
@@ -42,15 +45,15 @@ class Unit(Node):
 
 @strawberry.type(description="Units that convert into each other; global to every company.")
 class UnitGroup(Node):
-    code: str
-    name: str
+    code: str = strawberry.field(description="Short code, unique (e.g. `Time`).")
+    name: str = strawberry.field(description="The group's name.")
     base_unit_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: models.UnitGroup) -> UnitGroup:
         return cls(pk=row.id, code=row.code, name=row.name, base_unit_pk=row.base_unit_id)
 
-    @strawberry.field
+    @strawberry.field(description="The unit every factor of the group is relative to (factor 1).")
     async def base_unit(self, info: Info) -> Unit | None:
         if self.base_unit_pk is None:
             return None
@@ -69,10 +72,16 @@ register_node("UnitGroup", models.UnitGroup, UnitGroup.from_row)
 
 @strawberry.input(description="A group and its base unit (factor 1), created together.")
 class CreateUnitGroupInput:
-    code: str
-    name: str
-    base_unit_code: str
-    base_unit_name: str
+    code: str = strawberry.field(
+        description="1-30 letters, digits, '_', '.' or '-', unique (DUPLICATE otherwise)."
+    )
+    name: str = strawberry.field(description="The group's name; REQUIRED when blank.")
+    base_unit_code: str = strawberry.field(
+        description="Code of the base unit, 1-30 letters, digits, '_', '.' or '-'."
+    )
+    base_unit_name: str = strawberry.field(
+        description="Name of the base unit; REQUIRED when blank."
+    )
 
     def to_domain(self) -> domain.NewUnitGroup:
         return domain.NewUnitGroup(
@@ -83,12 +92,19 @@ class CreateUnitGroupInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="A new unit of an existing group.")
 class CreateUnitInput:
-    unit_group_id: strawberry.ID
-    code: str
-    name: str
-    factor: Decimal = strawberry.field(description="How many base units one of this unit is.")
+    unit_group_id: strawberry.ID = strawberry.field(
+        description="Global id of the unit group; NOT_FOUND otherwise."
+    )
+    code: str = strawberry.field(
+        description="1-30 letters, digits, '_', '.' or '-', unique in the group (DUPLICATE "
+        "otherwise)."
+    )
+    name: str = strawberry.field(description="The unit's name; REQUIRED when blank.")
+    factor: Decimal = strawberry.field(
+        description="How many base units one of this unit is: above 0, up to 6 decimals."
+    )
 
     def to_domain(self) -> domain.NewUnit:
         return domain.NewUnit(
@@ -99,16 +115,24 @@ class CreateUnitInput:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createUnitGroup`.")
 class UnitGroupPayload:
-    unit_group: UnitGroup | None
-    errors: list[UserError]
+    unit_group: UnitGroup | None = strawberry.field(
+        description="The new group with its base unit; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was created; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createUnit`.")
 class UnitPayload:
-    unit: Unit | None
-    errors: list[UserError]
+    unit: Unit | None = strawberry.field(
+        description="The new unit; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was created; empty on success."
+    )
 
 
 @strawberry.type

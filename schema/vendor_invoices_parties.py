@@ -26,7 +26,7 @@ from schema.units import Unit
 @strawberry.type(description="A supplier of one legal entity, who sends vendor invoices.")
 class Vendor(Node):
     code: str = strawberry.field(description="Unique within the legal entity.")
-    name: str
+    name: str = strawberry.field(description="The vendor's company name.")
     currency_code: str | None = strawberry.field(
         description="The currency the vendor invoices in: a new invoice's default."
     )
@@ -47,8 +47,8 @@ class Vendor(Node):
 
 @strawberry.type(description="Services ordered from a vendor for projects, line by line.")
 class SubcontractLine(Node):
-    line_number: int
-    description: str
+    line_number: int = strawberry.field(description="1, 2, ... within the subcontract.")
+    description: str = strawberry.field(description="What services the line orders.")
     quantity: Decimal | None = strawberry.field(description="The quantity ordered.")
     unit_price: Decimal | None = strawberry.field(description="The agreed price per unit.")
     row: strawberry.Private[models.SubcontractLine]
@@ -95,7 +95,9 @@ class SubcontractLine(Node):
 @strawberry.type(description="An order of services from a vendor, in one currency.")
 class Subcontract(Node):
     number: str = strawberry.field(description="Unique within the legal entity.")
-    currency_code: str
+    currency_code: str = strawberry.field(
+        description="The currency of its prices and of its invoices (ISO 4217)."
+    )
     row: strawberry.Private[models.Subcontract]
 
     @classmethod

@@ -87,8 +87,12 @@ class CreateSubcontractInput:
 
 @strawberry.type(description="The vendor created; null when `errors` says why not.")
 class VendorPayload:
-    vendor: Vendor | None
-    errors: list[UserError]
+    vendor: Vendor | None = strawberry.field(
+        description="The vendor as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[models.Vendor]) -> VendorPayload:
@@ -98,8 +102,12 @@ class VendorPayload:
 
 @strawberry.type(description="The subcontract created; null when `errors` says why not.")
 class SubcontractPayload:
-    subcontract: Subcontract | None
-    errors: list[UserError]
+    subcontract: Subcontract | None = strawberry.field(
+        description="The subcontract as saved, with its lines; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[models.Subcontract]) -> SubcontractPayload:

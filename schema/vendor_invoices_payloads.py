@@ -13,8 +13,10 @@ from schema.vendor_invoices_types import VendorInvoice, VendorInvoiceLine
 
 @strawberry.type(description="The invoice after the change; null when `errors` says why not.")
 class VendorInvoicePayload:
-    vendor_invoice: VendorInvoice | None
-    errors: list[UserError]
+    vendor_invoice: VendorInvoice | None = strawberry.field(
+        description="The invoice as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
     @classmethod
     def of(cls, outcome: Outcome[models.VendorInvoice]) -> VendorInvoicePayload:
@@ -24,8 +26,10 @@ class VendorInvoicePayload:
 
 @strawberry.type(description="The line after the change; null when `errors` says why not.")
 class VendorInvoiceLinePayload:
-    vendor_invoice_line: VendorInvoiceLine | None
-    errors: list[UserError]
+    vendor_invoice_line: VendorInvoiceLine | None = strawberry.field(
+        description="The line as saved; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
     @classmethod
     def of(cls, outcome: Outcome[models.VendorInvoiceLine]) -> VendorInvoiceLinePayload:

@@ -100,8 +100,12 @@ class VendorInvoiceFilter:
 
 @strawberry.enum(description="Order of `vendorInvoices`; the cursor keeps its place either way.")
 class VendorInvoiceSort(enum.Enum):
-    OLDEST_FIRST = "oldest_first"
-    NEWEST_FIRST = "newest_first"
+    OLDEST_FIRST = strawberry.enum_value(
+        "oldest_first", description="In the order they were saved, first saved first."
+    )
+    NEWEST_FIRST = strawberry.enum_value(
+        "newest_first", description="Last saved first: the latest invoices on the first page."
+    )
 
 
 @strawberry.type

@@ -26,33 +26,48 @@ from schema.master_data import LegalEntity
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.prices_types import PriceList
+from schema.projects_totals import described_enum
 from schema.projects_types import Project, Task
 from schema.relay import Node
 from schema.units import Unit, UnitGroup
 from schema.vendor_invoices_parties import Subcontract, SubcontractLine, Vendor
 
-VendorInvoiceStatus = strawberry.enum(
+VendorInvoiceStatus = described_enum(
     models.InvoiceStatus,
-    name="VendorInvoiceStatus",
-    description="Draft -> In review -> Confirmed; On hold stops either of the first two until "
+    "VendorInvoiceStatus",
+    "Draft -> In review -> Confirmed; On hold stops either of the first two until "
     "released; Canceled only from Confirmed (V1).",
+    {
+        "DRAFT": "Being entered: header and lines can be edited.",
+        "IN_REVIEW": "Submitted: project managers verify the lines; lines can still change.",
+        "CONFIRMED": "Posted: voucher and cost actuals recorded; read-only (V7).",
+        "ON_HOLD": "Stopped until released, back to the status it had (DRAFT or IN_REVIEW).",
+        "CANCELED": "Its voucher and actuals are reversed (V8); final.",
+    },
 )
-VerificationStatus = strawberry.enum(
+VerificationStatus = described_enum(
     models.VerificationStatus,
-    name="VerificationStatus",
-    description="A project manager's check of an invoice line against the project (V6).",
+    "VerificationStatus",
+    "A project manager's check of an invoice line against the project (V6).",
+    {
+        "NOT_STARTED": "Not checked yet; the only status in which the line can be edited.",
+        "IN_PROGRESS": "Being checked.",
+        "COMPLETE": "Checked: confirming the invoice needs every line COMPLETE.",
+    },
 )
 
 
 @strawberry.type(description="A vendor's charge for services on a project (V2-V6).")
 class VendorInvoiceLine(Node):
-    line_number: int
+    line_number: int = strawberry.field(description="1, 2, ... within the invoice.")
     name: str = strawberry.field(description="Short name that identifies the line.")
-    description: str
+    description: str = strawberry.field(description="What the line charges for; may be empty.")
     date: dt.date = strawberry.field(
         description="Transaction date: the cost actual is recorded on this date."
     )
-    quantity: Decimal | None
+    quantity: Decimal | None = strawberry.field(
+        description="How many units were delivered, in `unit`; null when only an amount is charged."
+    )
     unit_price: Decimal | None = strawberry.field(
         description="Defaults from the purchase price list valid on the date (V4)."
     )
@@ -61,7 +76,9 @@ class VendorInvoiceLine(Node):
     )
     sales_tax: Decimal
     total: Decimal = strawberry.field(description="Subtotal + sales tax.")
-    verification_status: VerificationStatus  # type: ignore[valid-type]
+    verification_status: VerificationStatus = strawberry.field(  # type: ignore[valid-type]
+        description="How far the project manager has checked the line (V6)."
+    )
     price_warning: str | None = strawberry.field(
         description="Why no unit price could be defaulted (M4); null otherwise."
     )
@@ -105,15 +122,20 @@ class VendorInvoiceLine(Node):
             info, models.SubcontractLine, self.row.subcontract_line_id, SubcontractLine.from_row
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="The project the services were for; its manager verifies the line (V3)."
+    )
     async def project(self, info: Info) -> Project | None:
         return await related(info, master_models.Project, self.row.project_id, Project.from_row)
 
-    @strawberry.field
+    @strawberry.field(description="The project's task the services were for; null when none.")
     async def task(self, info: Info) -> Task | None:
         return await related(info, master_models.Task, self.row.task_id, Task.from_row)
 
-    @strawberry.field
+    @strawberry.field(
+        description="What kind of cost the line is; it has an expense category in the legal "
+        "entity (V3)."
+    )
     async def transaction_category(self, info: Info) -> TransactionCategory | None:
         return await related(
             info,
@@ -174,17 +196,25 @@ class VendorInvoiceLine(Node):
 @strawberry.type(description="A vendor's invoice with lines for expense categories (V1).")
 class VendorInvoice(Node):
     number: str = strawberry.field(description="The vendor's number: unique per vendor (V9).")
-    invoice_date: dt.date
-    currency_code: str
-    description: str
-    status: VendorInvoiceStatus  # type: ignore[valid-type]
+    invoice_date: dt.date = strawberry.field(description="The date printed on the invoice.")
+    currency_code: str = strawberry.field(
+        description="The currency of every amount of the invoice (ISO 4217); fixed once saved."
+    )
+    description: str = strawberry.field(description="What the invoice is for; may be empty.")
+    status: VendorInvoiceStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where the invoice is in its workflow (V1)."
+    )
     subtotal: Decimal = strawberry.field(description="Sum of the lines' subtotals (V5).")
     sales_tax: Decimal = strawberry.field(description="Sum of the lines' sales tax.")
     total: Decimal = strawberry.field(description="Sum of the lines' totals.")
     accounting_date: dt.date | None = strawberry.field(description="Set when confirmed.")
-    confirmed_at: dt.datetime | None
-    canceled_at: dt.datetime | None
-    created_at: dt.datetime
+    confirmed_at: dt.datetime | None = strawberry.field(
+        description="When it was confirmed; null until then."
+    )
+    canceled_at: dt.datetime | None = strawberry.field(
+        description="When it was canceled; null unless canceled."
+    )
+    created_at: dt.datetime = strawberry.field(description="When it was first saved.")
     row: strawberry.Private[models.VendorInvoice]
 
     @classmethod
@@ -206,13 +236,13 @@ class VendorInvoice(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The legal entity the invoice is addressed to.")
     async def legal_entity(self, info: Info) -> LegalEntity | None:
         return await related(
             info, master_models.LegalEntity, self.row.legal_entity_id, LegalEntity.from_row
         )
 
-    @strawberry.field
+    @strawberry.field(description="The vendor who sent the invoice; fixed once saved (V1).")
     async def vendor(self, info: Info) -> Vendor | None:
         return await related(info, models.Vendor, self.row.vendor_id, Vendor.from_row)
 
