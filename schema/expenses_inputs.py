@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from db.models import expenses as models
+from domain.expenses import LineChange
 from domain.expenses_lines import ExpenseLineData
 from domain.expenses_posting import Posting
 from resolvers import expenses as resolvers
@@ -27,28 +28,44 @@ class CreateExpenseReportInput:
     description: str = ""
 
 
-@strawberry.input(description="A whole line: give `amount` (net) or `unitPrice`, not both.")
-class ExpenseLineInput:
-    date: dt.date
-    expense_category_id: strawberry.ID
-    project_id: strawberry.ID | None = None
-    task_id: strawberry.ID | None = None
+@strawberry.input(description="A whole expense line: give `amount` (net) or `unitPrice`, not both.")
+class ExpenseLineFields:
+    date: dt.date = strawberry.field(description="The day the expense was incurred.")
+    expense_category_id: strawberry.ID = strawberry.field(
+        description="The ExpenseCategory: what was spent on, and how it is accounted for."
+    )
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Project the expense is for, if any."
+    )
+    task_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A Task of that project (optional)."
+    )
     quantity: Decimal = strawberry.field(default=Decimal(1), description="In the line's unit.")
     unit_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="A unit of the category's unit group; default the category's default"
         " unit, else the group's base unit (M3).",
     )
-    unit_price: Decimal | None = None
-    amount: Decimal | None = None
+    unit_price: Decimal | None = strawberry.field(
+        default=None, description="Price of one unit; the amount is then quantity x unit price."
+    )
+    amount: Decimal | None = strawberry.field(
+        default=None, description="The net amount, when no unit price is given."
+    )
     currency_code: str | None = strawberry.field(
         default=None, description="Defaults to the report's currency."
     )
-    sales_tax: Decimal = Decimal(0)
-    non_recoverable_tax: Decimal = Decimal(0)
-    merchant: str = ""
-    description: str = ""
-    chargeable: bool = True
+    sales_tax: Decimal = strawberry.field(
+        default=Decimal(0), description="Sales tax paid, on top of the net amount."
+    )
+    non_recoverable_tax: Decimal = strawberry.field(
+        default=Decimal(0), description="The part of the sales tax that cannot be reclaimed."
+    )
+    merchant: str = strawberry.field(default="", description="Where the money was spent.")
+    description: str = strawberry.field(default="", description="Free text.")
+    chargeable: bool = strawberry.field(
+        default=True, description="Whether the customer is billed for it."
+    )
 
     def to_domain(self) -> ExpenseLineData:
         return ExpenseLineData(
@@ -69,6 +86,27 @@ class ExpenseLineInput:
             description=self.description,
             chargeable=self.chargeable,
         )
+
+
+@strawberry.input(description="A new line of your Draft report (E3).")
+class AddExpenseLineInput(ExpenseLineFields):
+    report_id: strawberry.ID = strawberry.field(description="The ExpenseReport, Draft.")
+
+    def to_request(self) -> tuple[int, ExpenseLineData]:
+        return decode_id(self.report_id, "ExpenseReport", "reportId"), self.to_domain()
+
+
+@strawberry.input(description="Replaces every field of a line of your Draft report (E3).")
+class UpdateExpenseLineInput(ExpenseLineFields):
+    id: strawberry.ID = strawberry.field(description="The ExpenseLine.")
+
+    def to_change(self) -> LineChange:
+        return LineChange(decode_id(self.id, "ExpenseLine"), self.to_domain())
+
+
+@strawberry.input(description="A line of your Draft report to delete.")
+class DeleteExpenseLineInput:
+    id: strawberry.ID = strawberry.field(description="The ExpenseLine.")
 
 
 @strawberry.input(description="The Approved report to post and when it is booked (E4).")

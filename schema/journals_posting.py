@@ -39,6 +39,11 @@ class PostJournalPayload:
     errors: list[UserError]
 
 
+@strawberry.input(description="The legal entity whose pending actuals to import now (J1).")
+class ImportFromStagingInput:
+    legal_entity: str = strawberry.field(description="Code of one of your legal entities.")
+
+
 @strawberry.input(description="The Draft journal to post (J5).")
 class PostJournalInput:
     id: strawberry.ID = strawberry.field(description="The Journal, Draft.")
@@ -100,8 +105,15 @@ async def _posted(info: Info, outcome: Outcome[PostRequest]) -> PostJournalPaylo
 @strawberry.type
 class JournalPostingMutation:
     @strawberry.mutation(description="Import pending actuals now (J1); returns the job run.")
-    async def import_from_staging(self, info: Info, legal_entity: str) -> JobRunPayload:
-        return _run_payload(await resolvers.request_import(info.context, legal_entity))
+    async def import_from_staging(
+        self,
+        info: Info,
+        input: Annotated[
+            ImportFromStagingInput,
+            strawberry.argument(description="The legal entity whose actuals to import."),
+        ],
+    ) -> JobRunPayload:
+        return _run_payload(await resolvers.request_import(info.context, input.legal_entity))
 
     @strawberry.mutation(description="Post one Draft journal (J5).")
     async def post_journal(

@@ -34,10 +34,10 @@ CATALOG = """{
 }"""
 CREATE = """mutation($input: CreateExpenseReportInput!) {
   createExpenseReport(input: $input) { expenseReport { id } errors { code message } } }"""
-ADD = """mutation($report: ID!, $input: ExpenseLineInput!) {
-  addExpenseLine(reportId: $report, input: $input) { errors { code field message } } }"""
+ADD = """mutation($input: AddExpenseLineInput!) {
+  addExpenseLine(input: $input) { errors { code field message } } }"""
 STEP = """mutation($id: ID!) {
-  %s(id: $id) { expenseReport { status } errors { code message } } }"""
+  %s(input: {id: $id}) { expenseReport { status } errors { code message } } }"""
 POST = """mutation($id: ID!) {
   postExpenseReport(input: {id: $id}) { expenseReport { status } automaticApprovalRun { id }
   errors { code message } } }"""
@@ -70,7 +70,7 @@ async def test_l5_expense_to_ledger_round_trip_clears_the_integration_account(
         "nonRecoverableTax": "8.00",
         "merchant": "Lufthansa",
     }
-    await ok(api, ADD, {"report": report, "input": line}, demo["employee"])
+    await ok(api, ADD, {"input": {"reportId": report, **line}}, demo["employee"])
     await ok(api, STEP % "submitExpenseReport", {"id": report}, demo["employee"])
     approved = await ok(api, STEP % "approveExpenseReport", {"id": report}, demo["manager"])
     assert approved["expenseReport"]["status"] == "APPROVED"

@@ -179,7 +179,7 @@ async def test_a_mutation_over_get_is_405_allowing_post(
     client: GraphQLClient, world: World
 ) -> None:
     token = {"Authorization": f"Bearer {world.tokens['admin']}"}
-    document = 'mutation { deleteJournal(id: "x") { errors { code } } }'
+    document = 'mutation { deleteJournal(input: {id: "x"}) { errors { code } } }'
     response = await client.http.get("/graphql", params={"query": document}, headers=token)
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"

@@ -22,15 +22,17 @@ from tests.support.expenses import (
 from tests.support.world import World
 
 UPDATE_LINE = """
-mutation($id: ID!, $input: ExpenseLineInput!) {
-  updateExpenseLine(id: $id, input: $input) {
+mutation($input: UpdateExpenseLineInput!) {
+  updateExpenseLine(input: $input) {
     expenseLine { lineNumber amount merchant }
     errors { code field message }
   }
 }"""
 DELETE_LINE = """
 mutation($id: ID!) {
-  deleteExpenseLine(id: $id) { expenseReport { lines { lineNumber } } errors { code field } }
+  deleteExpenseLine(input: {id: $id}) {
+    expenseReport { lines { lineNumber } } errors { code field }
+  }
 }"""
 
 
@@ -164,7 +166,7 @@ async def test_l2_a_zero_amount_line_is_refused_where_it_is_entered(
     for values, field in cases:
         refused = await client.mutate(
             UPDATE_LINE,
-            {"id": kept["expenseLine"]["id"], "input": line_input(setup, **values)},
+            {"input": {"id": kept["expenseLine"]["id"], **line_input(setup, **values)}},
             token=setup.world.tokens["employee"],
         )
         assert refused["expenseLine"] is None, values
@@ -199,7 +201,7 @@ async def test_e1_lines_change_only_while_draft(
     token = setup.world.tokens["employee"]
     updated = await client.mutate(
         UPDATE_LINE,
-        {"id": first, "input": line_input(setup, amount="80.5", merchant="Taxi")},
+        {"input": {"id": first, **line_input(setup, amount="80.5", merchant="Taxi")}},
         token=token,
     )
     assert updated == {
@@ -210,7 +212,7 @@ async def test_e1_lines_change_only_while_draft(
     assert deleted["expenseReport"]["lines"] == [{"lineNumber": 1}]
     assert (await transition(client, setup, SUBMIT, report_id, "employee"))["errors"] == []
     refused = await client.mutate(
-        UPDATE_LINE, {"id": first, "input": line_input(setup, amount="1")}, token=token
+        UPDATE_LINE, {"input": {"id": first, **line_input(setup, amount="1")}}, token=token
     )
     assert refused["errors"][0]["code"] == "INVALID_STATE"
     assert "Submitted" in refused["errors"][0]["message"]

@@ -24,7 +24,7 @@ from tests.support.world import World
 
 APPROVE_LINES = """
 mutation($reportId: ID!, $lineIds: [ID!]!) {
-  approveExpenseLines(reportId: $reportId, lineIds: $lineIds) {
+  approveExpenseLines(input: {reportId: $reportId, lineIds: $lineIds}) {
     expenseReport { status lines { lineNumber approvalStatus } }
     errors { code field message }
   }

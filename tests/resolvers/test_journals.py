@@ -38,7 +38,7 @@ mutation($input: EditJournalLineInput!) {
 }"""
 LINE_TO_DRAFT = """
 mutation($id: ID!) {
-  updateJournalLineToDraft(id: $id) { journalLine { status } errors { code message } }
+  updateJournalLineToDraft(input: {id: $id}) { journalLine { status } errors { code message } }
 }
 """
 RESET = """
@@ -220,8 +220,10 @@ async def test_invalid_enum_values_are_refused_before_anything_runs(
     assert statements.count == 0
 
 
-DELETE_LINE = "mutation($id: ID!) { deleteJournalLine(id: $id) { deletedId errors { code } } }"
-DELETE_JOURNAL = "mutation($id: ID!) { deleteJournal(id: $id) { deletedId errors { code } } }"
+DELETE_LINE = """mutation($id: ID!) {
+  deleteJournalLine(input: {id: $id}) { deletedId errors { code } } }"""
+DELETE_JOURNAL = """mutation($id: ID!) {
+  deleteJournal(input: {id: $id}) { deletedId errors { code } } }"""
 
 
 async def test_j4_unposted_lines_and_journals_can_be_deleted_posted_ones_not(

@@ -31,11 +31,10 @@ mutation($id: ID!) {
     errors { code message }
   }
 }"""
-TO_DRAFT = (
-    "mutation($id: ID!) { updateJournalToDraft(id: $id) { journal { status } errors { code } } }"
-)
+TO_DRAFT = """mutation($id: ID!) {
+  updateJournalToDraft(input: {id: $id}) { journal { status } errors { code } } }"""
 IMPORT = """
-mutation($le: String!) { importFromStaging(legalEntity: $le) {
+mutation($le: String!) { importFromStaging(input: {legalEntity: $le}) {
   jobRun { status taskName } errors { code field } } }"""
 BATCH = """
 mutation($input: PostJournalsInput!) { postJournals(input: $input) {

@@ -20,7 +20,8 @@ from tests.support.client import GraphQLClient
 from tests.support.jobs import Sessions
 from tests.support.world import truncate_domain
 
-IMPORT = """mutation { importFromStaging(legalEntity: "USPM") { jobRun { id } errors { code } } }"""
+IMPORT = """mutation { importFromStaging(input: {legalEntity: "USPM"}) {
+  jobRun { id } errors { code } } }"""
 JOURNALS = """{ journals(legalEntity: "USPM", status: DRAFT) { nodes { id lineCount } } }"""
 POST_JOURNAL = """mutation($id: ID!) { postJournal(input: {id: $id}) {
   postedLines failedLines journal { status } errors { code message } } }"""

@@ -153,22 +153,22 @@ mutation($input: CreateExpenseReportInput!) {
 }"""
 
 ADD_LINE = """
-mutation($reportId: ID!, $input: ExpenseLineInput!) {
-  addExpenseLine(reportId: $reportId, input: $input) {
+mutation($input: AddExpenseLineInput!) {
+  addExpenseLine(input: $input) {
     expenseLine { id lineNumber amount unitPrice salesTax nonRecoverableTax total currencyCode }
     errors { code field message }
   }
 }"""
 
 REPORT_FIELDS = "expenseReport { id number status rejectionReason } errors { code field message }"
-SUBMIT = f"mutation($id: ID!) {{ submitExpenseReport(id: $id) {{ {REPORT_FIELDS} }} }}"
-APPROVE = f"mutation($id: ID!) {{ approveExpenseReport(id: $id) {{ {REPORT_FIELDS} }} }}"
+SUBMIT = f"mutation($id: ID!) {{ submitExpenseReport(input: {{id: $id}}) {{ {REPORT_FIELDS} }} }}"
+APPROVE = f"mutation($id: ID!) {{ approveExpenseReport(input: {{id: $id}}) {{ {REPORT_FIELDS} }} }}"
 POST = f"""mutation($id: ID!) {{ postExpenseReport(input: {{id: $id}}) {{
   {REPORT_FIELDS} automaticApprovalRun {{ taskName status }} }} }}"""
 REJECT = f"""mutation($id: ID!, $reason: String!) {{
-  rejectExpenseReport(id: $id, reason: $reason) {{ {REPORT_FIELDS} }} }}"""
+  rejectExpenseReport(input: {{id: $id, reason: $reason}}) {{ {REPORT_FIELDS} }} }}"""
 RETURN = f"""mutation($id: ID!, $reason: String) {{
-  returnExpenseReport(id: $id, reason: $reason) {{ {REPORT_FIELDS} }} }}"""
+  returnExpenseReport(input: {{id: $id, reason: $reason}}) {{ {REPORT_FIELDS} }} }}"""
 
 
 async def create_report(
@@ -203,7 +203,7 @@ async def add_line(
 ) -> dict[str, Any]:
     payload = await client.mutate(
         ADD_LINE,
-        {"reportId": report_id, "input": line_input(setup, **values)},
+        {"input": {"reportId": report_id, **line_input(setup, **values)}},
         token=setup.world.tokens[user],
     )
     return payload

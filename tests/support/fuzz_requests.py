@@ -31,15 +31,15 @@ DOCUMENTS = (
     "query { expenseReports { ...F } } fragment F on ExpenseReport { ...G }",
     "query($a: Int) { expenseReports(first: 99999999999999999999) { nodes { id } } }",
     'query { node(id: "\\uD800") { id } }',
-    "mutation($id: ID!) { deleteExchangeRate(id: $id) { errors { code } } }",
+    "mutation($id: ID!) { deleteExchangeRate(input: {id: $id}) { errors { code } } }",
     "mutation($id: ID!, $rate: Decimal, $on: Date) { updateExchangeRate(input:"
     " {id: $id, rate: $rate, validFrom: $on}) { errors { code } } }",
     'mutation($rate: Decimal!, $on: Date!) { createExchangeRate(input: {fromCurrency: "ZZZ",'
     ' toCurrency: "USD", rate: $rate, validFrom: $on}) { errors { code } } }',
-    "mutation($id: ID!, $amount: Decimal, $on: Date!, $category: ID!) { addExpenseLine(reportId:"
-    " $id, input: {date: $on, expenseCategoryId: $category, amount: $amount})"
+    "mutation($id: ID!, $amount: Decimal, $on: Date!, $category: ID!) { addExpenseLine(input:"
+    " {reportId: $id, date: $on, expenseCategoryId: $category, amount: $amount})"
     " { errors { code } } }",
-    "mutation { deleteJournal(id: 1) { errors { code } } }",
+    "mutation { deleteJournal(input: {id: 1}) { errors { code } } }",
     "query Q { __typename } query R { __typename }",
     "subscription { journalStatusChanges { id } }",
 )
