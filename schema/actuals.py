@@ -15,14 +15,18 @@ from db.models.categories import TransactionClass as TransactionClassModel
 from domain import actuals as domain
 from resolvers import actuals as resolvers
 from resolvers.context import Info
+from resolvers.money import in_currency
 from resolvers.mutations import Outcome
 from schema.categories_types import TransactionClass
 from schema.errors import UserError
 from schema.idempotency import IDEMPOTENCY_KEY, idempotency_of
 from schema.journals_types import JournalLine
+from schema.money import IN_CURRENCY, PER_UNIT
 from schema.mutations import decoded, errors_of
 from schema.node import register_node, related
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
+from schema.projects_totals import described_enum
 from schema.projects_types import Project, Task
 from schema.relay import Connection, Node, decode_id
 
@@ -30,9 +34,35 @@ if TYPE_CHECKING:
     from schema.expenses_types import ExpenseLine, ExpenseReport
     from schema.vendor_invoices_types import VendorInvoiceLine
 
-ActualType = strawberry.enum(models.ActualType, name="ActualType")
-AdjustmentStatus = strawberry.enum(models.AdjustmentStatus, name="AdjustmentStatus")
-ActualSource = strawberry.enum(models.ActualSource, name="ActualSource")
+ActualType = described_enum(
+    models.ActualType,
+    "ActualType",
+    "Whether an actual is a cost or a revenue the project may invoice (E5).",
+    {
+        "COST": "What the project spent (net amount + non-recoverable tax).",
+        "UNBILLED_SALES": "What the customer may be invoiced for it, priced by the sales "
+        "price list (time and material projects, chargeable lines).",
+    },
+)
+AdjustmentStatus = described_enum(
+    models.AdjustmentStatus,
+    "AdjustmentStatus",
+    "Whether an actual may still be corrected by a reversal (A1).",
+    {
+        "ADJUSTABLE": "Never reversed: `reverseActual` may reverse it.",
+        "ADJUSTED": "Reversed already: its reversal is the actual whose `reverses` is this one.",
+        "UNADJUSTABLE": "A reversal itself: it is never reversed.",
+    },
+)
+ActualSource = described_enum(
+    models.ActualSource,
+    "ActualSource",
+    "The kind of source document that created an actual.",
+    {
+        "EXPENSE": "An expense report line (`expenseLine`, `expenseReport`).",
+        "VENDOR_INVOICE": "A vendor invoice line (`vendorInvoiceLine`).",
+    },
+)
 
 LazyLine = Annotated["ExpenseLine", strawberry.lazy("schema.expenses_types")]
 LazyReport = Annotated["ExpenseReport", strawberry.lazy("schema.expenses_types")]
@@ -41,20 +71,35 @@ LazyInvoiceLine = Annotated["VendorInvoiceLine", strawberry.lazy("schema.vendor_
 
 @strawberry.type(description="An immutable cost or unbilled sales transaction of a project.")
 class Actual(Node):
-    actual_type: ActualType  # type: ignore[valid-type]
-    transaction_class: TransactionClass  # type: ignore[valid-type]
-    source_type: ActualSource  # type: ignore[valid-type]
-    transaction_date: dt.date
-    quantity: Decimal
-    currency_code: str
-    unit_amount: Decimal
-    amount: Decimal
-    adjustment_status: AdjustmentStatus  # type: ignore[valid-type]
+    actual_type: ActualType = strawberry.field(  # type: ignore[valid-type]
+        description="COST for what the project spent; UNBILLED_SALES for what it may "
+        "invoice the customer (E5)."
+    )
+    transaction_class: TransactionClass = strawberry.field(  # type: ignore[valid-type]
+        description="The kind of transaction: hour, expense, fee, item or on-account."
+    )
+    source_type: ActualSource = strawberry.field(  # type: ignore[valid-type]
+        description="The kind of document that created the actual."
+    )
+    transaction_date: dt.date = strawberry.field(
+        description="Date of the transaction (ISO 8601 date); the exchange rate is that of this date (M6)."
+    )
+    quantity: Decimal = strawberry.field(description="How many units; negative on a reversal (A1).")
+    currency_code: str = strawberry.field(
+        description="ISO 4217 code of the transaction currency, e.g. EUR."
+    )
+    adjustment_status: AdjustmentStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Whether the actual can still be reversed (A1)."
+    )
     pricing_warning: str | None = strawberry.field(
         description="Why the price is 0 or missing (M4); null when priced normally."
     )
-    description: str
-    created_at: dt.datetime
+    description: str = strawberry.field(
+        description="Free text copied from the source line; the one field that may change later (A1)."
+    )
+    created_at: dt.datetime = strawberry.field(
+        description="When the actual was recorded (ISO 8601 date-time, UTC)."
+    )
     row: strawberry.Private[models.Actual]
 
     @classmethod
@@ -67,8 +112,6 @@ class Actual(Node):
             transaction_date=row.transaction_date,
             quantity=row.quantity,
             currency_code=row.currency_code,
-            unit_amount=row.unit_amount,
-            amount=row.amount,
             adjustment_status=models.AdjustmentStatus(row.adjustment_status),
             pricing_warning=row.pricing_warning,
             description=row.description,
@@ -76,11 +119,21 @@ class Actual(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description=f"Price per unit. {PER_UNIT}")
+    async def unit_amount(self, info: Info) -> Decimal:
+        return await in_currency(info.context, self.row.unit_amount, self.currency_code)
+
+    @strawberry.field(description=f"What the actual costs or sells for. {IN_CURRENCY}")
+    async def amount(self, info: Info) -> Decimal:
+        return await in_currency(info.context, self.row.amount, self.currency_code)
+
+    @strawberry.field(description="The project charged; null only if you cannot see it.")
     async def project(self, info: Info) -> Project | None:
         return await related(info, master_models.Project, self.row.project_id, Project.from_row)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The project task charged; null when the source line named no task."
+    )
     async def task(self, info: Info) -> Task | None:
         return await related(info, master_models.Task, self.row.task_id, Task.from_row)
 
@@ -128,12 +181,24 @@ register_node("Actual", models.Actual, Actual.from_row)
 
 @strawberry.input(description="Every filter is optional; dates are transaction dates.")
 class ActualFilter:
-    project_id: strawberry.ID | None = None
-    transaction_class: TransactionClass | None = None  # type: ignore[valid-type]
-    actual_type: ActualType | None = None  # type: ignore[valid-type]
-    adjustment_status: AdjustmentStatus | None = None  # type: ignore[valid-type]
-    from_date: dt.date | None = None
-    to_date: dt.date | None = None
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of a Project: only its actuals."
+    )
+    transaction_class: TransactionClass | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only actuals of this transaction class."
+    )
+    actual_type: ActualType | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only cost or only unbilled sales actuals."
+    )
+    adjustment_status: AdjustmentStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only actuals in this adjustment status (A1)."
+    )
+    from_date: dt.date | None = strawberry.field(
+        default=None, description="Only transactions on or after this date (inclusive)."
+    )
+    to_date: dt.date | None = strawberry.field(
+        default=None, description="Only transactions on or before this date (inclusive)."
+    )
     pending_import: bool | None = strawberry.field(
         default=None, description="true: no journal line yet (A2); false: imported."
     )
@@ -160,7 +225,9 @@ class ReverseActualInput:
 @strawberry.type(description="The reversal; null when `errors` says why not.")
 class ActualPayload:
     actual: Actual | None = strawberry.field(description="The reversal.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was reversed; empty on success."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[models.Actual]) -> ActualPayload:
@@ -174,13 +241,26 @@ class ActualsQuery:
     async def actuals(
         self,
         info: Info,
-        filter: ActualFilter | None = None,
-        first: int = 50,
-        after: str | None = None,
+        filter: Annotated[
+            ActualFilter | None,
+            strawberry.argument(description="Narrows the list; omitted, every actual you can see."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("Actual")] = None,
     ) -> Connection[Actual]:
         where = (filter or ActualFilter()).to_domain()
         page = await resolvers.actuals_page(
-            info.context, where, first=first, after=after_key(after)
+            info.context,
+            where,
+            window=window("Actual",
+            first,
+            after,
+            last,
+            before,
+            order_of(order_by)),
         )
         return to_connection(page.map(Actual.from_row))
 

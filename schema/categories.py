@@ -3,7 +3,7 @@ categories_types.py, inputs in categories_inputs.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -27,7 +27,8 @@ from schema.categories_types import (
     TransactionCategory,
 )
 from schema.errors import UserError
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.relay import Connection, decode_id, encode_id
 
 
@@ -35,34 +36,54 @@ def _errors(outcome: Outcome[Any]) -> list[UserError]:
     return [UserError.from_domain(error) for error in outcome.errors]
 
 
-@strawberry.type
+@strawberry.type(description="The result of creating a transaction category.")
 class TransactionCategoryPayload:
-    transaction_category: TransactionCategory | None
-    errors: list[UserError]
+    transaction_category: TransactionCategory | None = strawberry.field(
+        description="The category as saved; null when `errors` says why not."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of updating a shared category.")
 class SharedCategoryPayload:
-    shared_category: SharedCategory | None
-    errors: list[UserError]
+    shared_category: SharedCategory | None = strawberry.field(
+        description="The shared category as saved; null when `errors` says why not."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of creating or updating an expense category.")
 class ExpenseCategoryPayload:
-    expense_category: ExpenseCategory | None
-    errors: list[UserError]
+    expense_category: ExpenseCategory | None = strawberry.field(
+        description="The category as saved; null when `errors` says why not."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of creating or updating a project category.")
 class ProjectCategoryPayload:
-    project_category: ProjectCategory | None
-    errors: list[UserError]
+    project_category: ProjectCategory | None = strawberry.field(
+        description="The category as saved; null when `errors` says why not."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of deleting a category.")
 class DeleteCategoryPayload:
-    deleted_id: strawberry.ID | None
-    errors: list[UserError]
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the deleted category; null when `errors` says why it was kept."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was deleted (IN_USE while rows use it); empty on success."
+    )
 
     @classmethod
     def from_outcome(cls, type_name: str, outcome: Outcome[int]) -> DeleteCategoryPayload:
@@ -74,10 +95,22 @@ class DeleteCategoryPayload:
 class CategoriesQuery:
     @strawberry.field(description="Global transaction categories, optionally by code.")
     async def transaction_categories(
-        self, info: Info, code: str | None = None, first: int = 50, after: str | None = None
+        self,
+        info: Info,
+        code: Annotated[
+            str | None,
+            strawberry.argument(description="Only the category with this code (exact match)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("TransactionCategory")] = None,
     ) -> Connection[TransactionCategory]:
         page = await resolvers.transaction_categories(
-            info.context, first=first, after=after_key(after), code=code
+            info.context,
+            window=window("TransactionCategory", first, after, last, before, order_of(order_by)),
+            code=code,
         )
         return to_connection(page.map(TransactionCategory.from_row))
 
@@ -85,15 +118,28 @@ class CategoriesQuery:
     async def expense_categories(
         self,
         info: Info,
-        legal_entity: str | None = None,
-        usable_in_expense: bool | None = None,
-        first: int = 50,
-        after: str | None = None,
+        legal_entity: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Code of a legal entity (e.g. USMF): only its categories."
+            ),
+        ] = None,
+        usable_in_expense: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only categories whose shared category may be used in expenses; "
+                "false: only the others."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("ExpenseCategory")] = None,
     ) -> Connection[ExpenseCategory]:
         page = await resolvers.expense_categories(
             info.context,
-            first=first,
-            after=after_key(after),
+            window=window("ExpenseCategory", first, after, last, before, order_of(order_by)),
             legal_entity=legal_entity,
             usable_in_expense=usable_in_expense,
         )
@@ -101,10 +147,24 @@ class CategoriesQuery:
 
     @strawberry.field(description="Project categories of your legal entities.")
     async def project_categories(
-        self, info: Info, legal_entity: str | None = None, first: int = 50, after: str | None = None
+        self,
+        info: Info,
+        legal_entity: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Code of a legal entity (e.g. USMF): only its categories."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("ProjectCategory")] = None,
     ) -> Connection[ProjectCategory]:
         page = await resolvers.project_categories(
-            info.context, first=first, after=after_key(after), legal_entity=legal_entity
+            info.context,
+            window=window("ProjectCategory", first, after, last, before, order_of(order_by)),
+            legal_entity=legal_entity,
         )
         return to_connection(page.map(ProjectCategory.from_row))
 
@@ -113,7 +173,12 @@ class CategoriesQuery:
 class CategoriesMutation:
     @strawberry.mutation(description="Admin: a global category with its five shared ones.")
     async def create_transaction_category(
-        self, info: Info, input: CreateTransactionCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateTransactionCategoryInput,
+            strawberry.argument(description="Code, name and unit group of the new category."),
+        ],
     ) -> TransactionCategoryPayload:
         outcome = await resolvers.create_transaction_category(info.context, input.to_domain)
         row = outcome.value
@@ -124,7 +189,12 @@ class CategoriesMutation:
 
     @strawberry.mutation(description="Admin: refused while anything uses it.")
     async def delete_transaction_category(
-        self, info: Info, input: DeleteCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteCategoryInput,
+            strawberry.argument(description="The transaction category to delete."),
+        ],
     ) -> DeleteCategoryPayload:
         outcome = await resolvers.delete_transaction_category(
             info.context, lambda: decode_id(input.id, "TransactionCategory")
@@ -133,7 +203,12 @@ class CategoriesMutation:
 
     @strawberry.mutation(description="Admin: the expense settings of an expense-class one.")
     async def update_shared_category(
-        self, info: Info, input: UpdateSharedCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateSharedCategoryInput,
+            strawberry.argument(description="The shared category and its new expense settings."),
+        ],
     ) -> SharedCategoryPayload:
         outcome = await resolvers.update_shared_category(info.context, input.to_domain)
         row = outcome.value
@@ -142,23 +217,46 @@ class CategoriesMutation:
             errors=_errors(outcome),
         )
 
-    @strawberry.mutation(description="Accountant.")
+    @strawberry.mutation(
+        description="Accountant: a legal entity's expense category, from a shared category "
+        "of class Expense usable in expenses (M2); NOT_EXPENSE_CLASS or "
+        "NOT_USABLE_IN_EXPENSE otherwise."
+    )
     async def create_expense_category(
-        self, info: Info, input: CreateExpenseCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateExpenseCategoryInput,
+            strawberry.argument(
+                description="The legal entity, shared category and fields of the new category."
+            ),
+        ],
     ) -> ExpenseCategoryPayload:
         outcome = await resolvers.create_expense_category(info.context, input.to_domain)
         return _expense_payload(outcome)
 
-    @strawberry.mutation(description="Accountant.")
+    @strawberry.mutation(
+        description="Accountant: change an expense category's name, default account or "
+        "units; omitted fields stay."
+    )
     async def update_expense_category(
-        self, info: Info, input: UpdateExpenseCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateExpenseCategoryInput,
+            strawberry.argument(description="The expense category and the fields to change."),
+        ],
     ) -> ExpenseCategoryPayload:
         outcome = await resolvers.update_expense_category(info.context, input.to_domain)
         return _expense_payload(outcome)
 
     @strawberry.mutation(description="Accountant: refused while expense lines use it.")
     async def delete_expense_category(
-        self, info: Info, input: DeleteCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteCategoryInput, strawberry.argument(description="The expense category to delete.")
+        ],
     ) -> DeleteCategoryPayload:
         outcome = await resolvers.delete_expense_category(
             info.context, lambda: decode_id(input.id, "ExpenseCategory")
@@ -167,14 +265,28 @@ class CategoriesMutation:
 
     @strawberry.mutation(description="Accountant: one per legal entity and transaction category.")
     async def create_project_category(
-        self, info: Info, input: CreateProjectCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateProjectCategoryInput,
+            strawberry.argument(
+                description="The legal entity, transaction category and fields of the new category."
+            ),
+        ],
     ) -> ProjectCategoryPayload:
         outcome = await resolvers.create_project_category(info.context, input.to_domain)
         return _project_payload(outcome)
 
-    @strawberry.mutation(description="Accountant.")
+    @strawberry.mutation(
+        description="Accountant: change a project category's code or name; omitted fields stay."
+    )
     async def update_project_category(
-        self, info: Info, input: UpdateProjectCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateProjectCategoryInput,
+            strawberry.argument(description="The project category and the fields to change."),
+        ],
     ) -> ProjectCategoryPayload:
         outcome = await resolvers.update_project_category(info.context, input.to_domain)
         return _project_payload(outcome)
@@ -183,7 +295,11 @@ class CategoriesMutation:
         description="Accountant: refused while journal lines or parameters use it."
     )
     async def delete_project_category(
-        self, info: Info, input: DeleteCategoryInput
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteCategoryInput, strawberry.argument(description="The project category to delete.")
+        ],
     ) -> DeleteCategoryPayload:
         outcome = await resolvers.delete_project_category(
             info.context, lambda: decode_id(input.id, "ProjectCategory")

@@ -19,11 +19,18 @@ def _maybe(
     return decode_optional_id(given.value, type_name, field) if given else domain.KEEP
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new global transaction category; its five shared categories are "
+    "created with it (M2)."
+)
 class CreateTransactionCategoryInput:
-    code: str
-    name: str
-    unit_group_id: strawberry.ID | None = None
+    code: str = strawberry.field(description="Unique code, e.g. TRAVEL (DUPLICATE when taken).")
+    name: str = strawberry.field(description="Display name.")
+    unit_group_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global id of the UnitGroup its quantities are measured in (M3); "
+        "omitted or null, none.",
+    )
 
     def to_domain(self) -> domain.NewTransactionCategory:
         unit_group = decode_optional_id(self.unit_group_id, "UnitGroup", "unitGroupId")
@@ -32,8 +39,11 @@ class CreateTransactionCategoryInput:
 
 @strawberry.input(description="Only a shared category of class expense has these settings.")
 class UpdateSharedCategoryInput:
-    id: strawberry.ID
-    can_be_used_in_expense: bool | None = None
+    id: strawberry.ID = strawberry.field(description="Global id of the SharedCategory to change.")
+    can_be_used_in_expense: bool | None = strawberry.field(
+        default=None,
+        description="Whether expense categories may be created from it; omitted or null keeps it.",
+    )
     expense_type: strawberry.Maybe[str | None] = strawberry.field(
         default=None, description="Absent keeps it, null clears it."
     )
@@ -48,11 +58,20 @@ class UpdateSharedCategoryInput:
 
 @strawberry.input(description="From a shared category of class expense usable in expense.")
 class CreateExpenseCategoryInput:
-    legal_entity: str
-    code: str
-    name: str
-    shared_category_id: strawberry.ID
-    default_account_id: strawberry.ID | None = None
+    legal_entity: str = strawberry.field(
+        description="Code of the legal entity that will own the category (e.g. USMF)."
+    )
+    code: str = strawberry.field(description="Code, unique within the legal entity.")
+    name: str = strawberry.field(description="Display name shown on expense lines.")
+    shared_category_id: strawberry.ID = strawberry.field(
+        description="Global id of a SharedCategory of class Expense that may be used in "
+        "expenses (M2)."
+    )
+    default_account_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global id of the Account that lines without a project debit (E4); "
+        "omitted, none.",
+    )
     unit_group_id: strawberry.ID | None = strawberry.field(
         default=None, description="The unit group expense lines are measured in (M3)."
     )
@@ -79,9 +98,14 @@ class CreateExpenseCategoryInput:
 
 @strawberry.input(description="Absent or null code and name keep theirs.")
 class UpdateExpenseCategoryInput:
-    id: strawberry.ID
-    code: str | None = None
-    name: str | None = None
+    id: strawberry.ID = strawberry.field(description="Global id of the ExpenseCategory to change.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="New code, unique within the legal entity; omitted or null keeps it.",
+    )
+    name: str | None = strawberry.field(
+        default=None, description="New display name; omitted or null keeps it."
+    )
     default_account_id: strawberry.Maybe[strawberry.ID | None] = strawberry.field(
         default=None, description="Absent keeps it, null clears it."
     )
@@ -104,12 +128,18 @@ class UpdateExpenseCategoryInput:
         )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A legal entity's project category for one transaction category (one per pair, J3)."
+)
 class CreateProjectCategoryInput:
-    legal_entity: str
-    code: str
-    name: str
-    transaction_category_id: strawberry.ID
+    legal_entity: str = strawberry.field(
+        description="Code of the legal entity that will own the category (e.g. USMF)."
+    )
+    code: str = strawberry.field(description="Code, unique within the legal entity.")
+    name: str = strawberry.field(description="Display name.")
+    transaction_category_id: strawberry.ID = strawberry.field(
+        description="Global id of the TransactionCategory it stands for."
+    )
 
     def to_domain(self) -> entity_domain.NewProjectCategory:
         return entity_domain.NewProjectCategory(
@@ -124,9 +154,14 @@ class CreateProjectCategoryInput:
 
 @strawberry.input(description="Absent or null code and name keep theirs.")
 class UpdateProjectCategoryInput:
-    id: strawberry.ID
-    code: str | None = None
-    name: str | None = None
+    id: strawberry.ID = strawberry.field(description="Global id of the ProjectCategory to change.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="New code, unique within the legal entity; omitted or null keeps it.",
+    )
+    name: str | None = strawberry.field(
+        default=None, description="New display name; omitted or null keeps it."
+    )
 
     def to_domain(self) -> entity_domain.ProjectCategoryChanges:
         return entity_domain.ProjectCategoryChanges(
@@ -138,4 +173,6 @@ class UpdateProjectCategoryInput:
 
 @strawberry.input(description="A category to delete; refused while anything uses it.")
 class DeleteCategoryInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the category to delete (of the type the mutation names)."
+    )

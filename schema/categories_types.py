@@ -10,26 +10,42 @@ from resolvers import categories as resolvers
 from resolvers.context import Info
 from schema.master_data import LegalEntity
 from schema.node import register_node, related
-from schema.relay import Node, encode_id
+from schema.parameters_accounts import Account
+from schema.projects_totals import described_enum
+from schema.relay import Node
 from schema.units import Unit, UnitGroup
 
-TransactionClass = strawberry.enum(models.TransactionClass, name="TransactionClass")
-
-
-def _optional_id(type_name: str, pk: int | None) -> strawberry.ID | None:
-    return encode_id(type_name, pk) if pk is not None else None
+TransactionClass = described_enum(
+    models.TransactionClass,
+    "TransactionClass",
+    "What kind of transaction a category records (M2).",
+    {
+        "HOUR": "Time worked, in hours.",
+        "EXPENSE": "Expenses: travel, meals, purchases on an expense report or vendor invoice.",
+        "FEE": "Fees charged to the customer.",
+        "ITEM": "Materials and items used on the project.",
+        "ON_ACCOUNT": "On-account (advance) amounts billed before the work.",
+    },
+)
 
 
 @strawberry.type(description="Global; has one shared category per transaction class (M2).")
 class TransactionCategory(Node):
-    code: str
-    name: str
-    unit_group_id: strawberry.ID | None
+    code: str = strawberry.field(
+        description="Unique short code, e.g. TRAVEL; how people and imports refer to it."
+    )
+    name: str = strawberry.field(description="Display name.")
+    unit_group_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: models.TransactionCategory) -> TransactionCategory:
-        unit_group = _optional_id("UnitGroup", row.unit_group_id)
-        return cls(pk=row.id, code=row.code, name=row.name, unit_group_id=unit_group)
+        return cls(pk=row.id, code=row.code, name=row.name, unit_group_pk=row.unit_group_id)
+
+    @strawberry.field(
+        description="The unit group its quantities are measured in (M3); null when it has none."
+    )
+    async def unit_group(self, info: Info) -> UnitGroup | None:
+        return await related(info, master_models.UnitGroup, self.unit_group_pk, UnitGroup.from_row)
 
     @strawberry.field(description="Hour, expense, fee, item and on-account, in that order.")
     async def shared_categories(self, info: Info) -> list[SharedCategory]:
@@ -39,9 +55,16 @@ class TransactionCategory(Node):
 
 @strawberry.type(description="A transaction category in one transaction class (M2).")
 class SharedCategory(Node):
-    transaction_class: TransactionClass  # type: ignore[valid-type]
-    can_be_used_in_expense: bool
-    expense_type: str | None
+    transaction_class: TransactionClass = strawberry.field(  # type: ignore[valid-type]
+        description="The transaction class this shared category stands for."
+    )
+    can_be_used_in_expense: bool = strawberry.field(
+        description="True when expense categories may be created from it (class Expense only, M2)."
+    )
+    expense_type: str | None = strawberry.field(
+        description="Kind of expense (e.g. Travel) for class Expense; null for the other "
+        "classes or when unset."
+    )
     transaction_category_pk: strawberry.Private[int]
 
     @classmethod
@@ -54,16 +77,16 @@ class SharedCategory(Node):
             transaction_category_pk=row.transaction_category_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The transaction category it belongs to.")
     async def transaction_category(self, info: Info) -> TransactionCategory:
         return await _transaction_category(info, self.transaction_category_pk)
 
 
 @strawberry.type(description="A legal entity's category for expense lines (M2).")
 class ExpenseCategory(Node):
-    code: str
-    name: str
-    default_account_id: strawberry.ID | None
+    code: str = strawberry.field(description="Code, unique within the legal entity.")
+    name: str = strawberry.field(description="Display name shown on expense lines.")
+    default_account_pk: strawberry.Private[int | None]
     legal_entity_pk: strawberry.Private[int]
     shared_category_pk: strawberry.Private[int]
     transaction_category_pk: strawberry.Private[int]
@@ -76,7 +99,7 @@ class ExpenseCategory(Node):
             pk=row.id,
             code=row.code,
             name=row.name,
-            default_account_id=_optional_id("Account", row.default_account_id),
+            default_account_pk=row.default_account_id,
             legal_entity_pk=row.legal_entity_id,
             shared_category_pk=row.shared_category_id,
             transaction_category_pk=row.transaction_category_id,
@@ -84,17 +107,29 @@ class ExpenseCategory(Node):
             default_unit_pk=row.default_unit_id,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="The ledger account an expense line of this category without a project "
+        "debits (E4); null when none is set."
+    )
+    async def default_account(self, info: Info) -> Account | None:
+        return await related(info, master_models.Account, self.default_account_pk, Account.from_row)
+
+    @strawberry.field(
+        description="The legal entity that owns the category; only its expense reports may "
+        "use it (M1)."
+    )
     async def legal_entity(self, info: Info) -> LegalEntity:
         return await _legal_entity(info, self.legal_entity_pk)
 
-    @strawberry.field
+    @strawberry.field(description="The shared category of class Expense it was created from (M2).")
     async def shared_category(self, info: Info) -> SharedCategory:
         row = await resolvers.shared_category(info.context, self.shared_category_pk)
         assert row is not None  # global row behind a foreign key
         return SharedCategory.from_row(row)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The transaction category behind it (that of its shared category)."
+    )
     async def transaction_category(self, info: Info) -> TransactionCategory:
         return await _transaction_category(info, self.transaction_category_pk)
 
@@ -109,8 +144,8 @@ class ExpenseCategory(Node):
 
 @strawberry.type(description="A legal entity's category for a transaction category (J3).")
 class ProjectCategory(Node):
-    code: str
-    name: str
+    code: str = strawberry.field(description="Code, unique within the legal entity.")
+    name: str = strawberry.field(description="Display name.")
     legal_entity_pk: strawberry.Private[int]
     transaction_category_pk: strawberry.Private[int]
 
@@ -124,11 +159,14 @@ class ProjectCategory(Node):
             transaction_category_pk=row.transaction_category_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The legal entity that owns the category (M1).")
     async def legal_entity(self, info: Info) -> LegalEntity:
         return await _legal_entity(info, self.legal_entity_pk)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The transaction category it stands for in this legal entity; journal "
+        "lines of actuals of that category get this project category (J3)."
+    )
     async def transaction_category(self, info: Info) -> TransactionCategory:
         return await _transaction_category(info, self.transaction_category_pk)
 

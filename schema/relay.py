@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 import strawberry
@@ -86,28 +87,54 @@ class Node:
         return encode_id(type(self).__name__, self.pk)
 
 
-@strawberry.type
+@strawberry.type(description="Where a page sits in the whole list, and the cursors to move on.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="True when more items follow this page: pass `endCursor` as `after`."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="True when items come before this page: pass `startCursor` as `before`"
+        " (a page asked `after` a cursor has some)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the first item of the page; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last item of the page, to pass as `after` for the next "
+        "page; null when the page is empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its position in the list.")
 class Edge(Generic[NodeType]):
-    cursor: str
-    node: NodeType
+    cursor: str = strawberry.field(
+        description="Opaque position of this item: pass it as `after` to get the items after it."
+    )
+    node: NodeType = strawberry.field(description="The item itself.")
 
 
 @strawberry.type(description="A page of results; `first` is capped at 100.")
 class Connection(Generic[NodeType]):
-    edges: list[Edge[NodeType]]
-    page_info: PageInfo
+    edges: list[Edge[NodeType]] = strawberry.field(
+        description="The page's items with their cursors, in the list's order."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether more items follow or precede, and the cursors to get them."
+    )
 
-    @strawberry.field
+    # totalCount's statement, run only when a client selects it.
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="The page's items without their cursors (same as `edges.node`).")
     def nodes(self) -> list[NodeType]:
         return [edge.node for edge in self.edges]
+
+    @strawberry.field(
+        description="How many items the whole list has (with its filters, of what you may see),"
+        " not just this page."
+    )
+    async def total_count(self) -> int:
+        return await self.count()
 
 
 def encode_cursor(key: str) -> str:
