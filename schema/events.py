@@ -23,8 +23,15 @@ _TYPE_NAMES = {
 @strawberry.type(description="A status change; re-read the object by its id for the rest.")
 class StatusChange:
     type_name: str = strawberry.field(description="Journal, JournalLine, JobRun or VendorInvoice.")
-    id: strawberry.ID
-    status: str
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the object whose status changed; read it with `node(id:)` "
+        "for the rest."
+    )
+    status: str = strawberry.field(
+        description="The new status, spelled like the value of the object's status enum "
+        "(JournalStatus, JournalLineStatus, JobStatus or VendorInvoiceStatus), "
+        "e.g. POSTED."
+    )
 
     @classmethod
     def from_event(cls, event: Event) -> StatusChange:
@@ -35,13 +42,26 @@ class StatusChange:
         return cls(type_name=type_name, id=encode_id(type_name, event.id), status=status)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live updates over a WebSocket (graphql-transport-ws protocol, at the "
+    'GraphQL endpoint): the token goes in `connection_init`\'s payload as {"Authorization": '
+    '"Bearer <token>"}; a bad token closes the connection with 4403. Events reach '
+    "subscribers on every server instance (K3)."
+)
 class Subscription:
     @strawberry.subscription(
         description="Status changes of journals and journal lines of your legal entities."
     )
     async def journal_status_changes(
-        self, info: Info, legal_entity: str | None = None
+        self,
+        info: Info,
+        legal_entity: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Code of a legal entity (e.g. USMF): only its journals and lines; "
+                "omitted, all of yours."
+            ),
+        ] = None,
     ) -> AsyncGenerator[StatusChange, None]:
         async for event in resolvers.journal_events(info.context, legal_entity):
             yield StatusChange.from_event(event)
@@ -62,7 +82,15 @@ class Subscription:
 
     @strawberry.subscription(description="Status changes of the job runs you may see.")
     async def job_run_status_changes(
-        self, info: Info, id: strawberry.ID | None = None
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Global id of a JobRun: only its changes; omitted, every run you may "
+                "see."
+            ),
+        ] = None,
     ) -> AsyncGenerator[StatusChange, None]:
         run_id = decode_optional_id(id, "JobRun")
         async for event in resolvers.job_run_events(info.context, run_id):

@@ -29,14 +29,24 @@ from schema.expenses_inputs import (
 from schema.expenses_types import ExpenseReport
 from schema.idempotency import idempotency_of
 from schema.mutations import decoded
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.relay import Connection, decode_id
+
+SORT = strawberry.argument(
+    description="Oldest (lowest id) or newest first, when no `orderBy` is given.",
+    deprecation_reason="Use orderBy: {field: ID, direction: ASC or DESC}.",
+)
 
 
 @strawberry.enum(description="Order of `expenseReports`; the cursor keeps its place either way.")
 class ExpenseReportSort(enum.Enum):
-    OLDEST_FIRST = "oldest_first"
-    NEWEST_FIRST = "newest_first"
+    OLDEST_FIRST = strawberry.enum_value(
+        "oldest_first", description="Lowest id (earliest created) first."
+    )
+    NEWEST_FIRST = strawberry.enum_value(
+        "newest_first", description="Highest id (latest created) first."
+    )
 
 
 @strawberry.type
@@ -45,23 +55,40 @@ class ExpensesQuery:
     async def expense_reports(
         self,
         info: Info,
-        filter: ExpenseReportFilter | None = None,
-        sort: ExpenseReportSort = ExpenseReportSort.OLDEST_FIRST,
-        first: int = 50,
-        after: str | None = None,
+        filter: Annotated[
+            ExpenseReportFilter | None,
+            strawberry.argument(description="Narrows the list; omitted, every report you can see."),
+        ] = None,
+        sort: Annotated[ExpenseReportSort, SORT] = ExpenseReportSort.OLDEST_FIRST,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("ExpenseReport")] = None,
     ) -> Connection[ExpenseReport]:
         where = (filter or ExpenseReportFilter()).to_resolver()
         page = await resolvers.expense_reports(
             info.context,
             where,
-            first=first,
-            after=after_key(after),
-            newest_first=sort == ExpenseReportSort.NEWEST_FIRST,
+            window=window(
+                "ExpenseReport",
+                *(first, after, last, before, order_of(order_by)),
+                ("ID", sort == ExpenseReportSort.NEWEST_FIRST),
+            ),
         )
         return to_connection(page.map(ExpenseReport.from_row))
 
-    @strawberry.field
-    async def expense_report(self, info: Info, id: strawberry.ID) -> ExpenseReport | None:
+    @strawberry.field(
+        description="One expense report by its global id; null when it does not exist or is "
+        "not in your legal entities."
+    )
+    async def expense_report(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="Global id of the ExpenseReport.")
+        ],
+    ) -> ExpenseReport | None:
         row = await resolvers.expense_report(info.context, decode_id(id, "ExpenseReport"))
         return ExpenseReport.from_row(row) if row is not None else None
 
@@ -70,7 +97,14 @@ class ExpensesQuery:
 class ExpensesMutation(ExpenseApprovalMutation):
     @strawberry.mutation(description="A Draft report of yours (E1).")
     async def create_expense_report(
-        self, info: Info, input: CreateExpenseReportInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateExpenseReportInput,
+            strawberry.argument(
+                description="The legal entity, currency and description of the report."
+            ),
+        ],
     ) -> ExpenseReportPayload:
         data = domain.NewExpenseReport(input.legal_entity, input.currency_code, input.description)
         return ExpenseReportPayload.of(await resolvers.create_expense_report(info.context, data))

@@ -21,11 +21,20 @@ from schema.mutations import errors_of
 from schema.relay import decode_id, decode_optional_id
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new Draft expense report of yours (E1); add lines with `addExpenseLine`."
+)
 class CreateExpenseReportInput:
-    legal_entity: str
-    currency_code: str
-    description: str = ""
+    legal_entity: str = strawberry.field(
+        description="Code of one of your legal entities (e.g. USMF); the report belongs to it."
+    )
+    currency_code: str = strawberry.field(
+        description="ISO 4217 code of the report currency (e.g. EUR); line amounts are "
+        "converted to it."
+    )
+    description: str = strawberry.field(
+        default="", description="What the report covers, e.g. a trip; default empty."
+    )
 
 
 @strawberry.input(description="A whole expense line: give `amount` (net) or `unitPrice`, not both.")
@@ -125,21 +134,31 @@ class PostExpenseReportInput:
         return Posting(report_id, self.accounting_date or now.date(), now)
 
 
-@strawberry.input
+@strawberry.input(description="Every filter is optional and they combine (all must hold).")
 class ExpenseReportFilter:
-    status: ExpenseReportStatus | None = None  # type: ignore[valid-type]
-    employee_id: strawberry.ID | None = None
+    status: ExpenseReportStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only reports in this status."
+    )
+    employee_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of a User: only that employee's reports."
+    )
     project_id: strawberry.ID | None = strawberry.field(
         default=None, description="Reports with a line on this project."
     )
-    legal_entity: str | None = None
+    legal_entity: str | None = strawberry.field(
+        default=None, description="Code of a legal entity (e.g. USMF): only its reports."
+    )
     from_date: dt.date | None = strawberry.field(
         default=None, description="Reports with a line dated on or after."
     )
     to_date: dt.date | None = strawberry.field(
         default=None, description="Reports with a line dated on or before."
     )
-    awaiting_my_approval: bool = False
+    awaiting_my_approval: bool = strawberry.field(
+        default=False,
+        description="true: only others' Submitted reports with a pending line you may approve "
+        "(as its project's manager, or an admin) (E2); default false.",
+    )
 
     def to_resolver(self) -> resolvers.ReportFilter:
         return resolvers.ReportFilter(
@@ -153,10 +172,15 @@ class ExpenseReportFilter:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a change to an expense report.")
 class ExpenseReportPayload:
-    expense_report: ExpenseReport | None
-    errors: list[UserError]
+    expense_report: ExpenseReport | None = strawberry.field(
+        description="The report after the change; null when `errors` says why nothing changed."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed (e.g. INVALID_STATE naming the report's status); "
+        "empty on success."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[models.ExpenseReport]) -> ExpenseReportPayload:
@@ -164,10 +188,15 @@ class ExpenseReportPayload:
         return cls(expense_report=report, errors=errors_of(outcome))
 
 
-@strawberry.type
+@strawberry.type(description="The result of adding or changing an expense line.")
 class ExpenseLinePayload:
-    expense_line: ExpenseLine | None
-    errors: list[UserError]
+    expense_line: ExpenseLine | None = strawberry.field(
+        description="The line as saved; null when `errors` says why not."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was saved, each with the path of the input field at fault; "
+        "empty on success."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[models.ExpenseLine]) -> ExpenseLinePayload:
@@ -177,11 +206,16 @@ class ExpenseLinePayload:
 
 @strawberry.type(description="The posted report and the job that makes its actuals.")
 class PostExpenseReportPayload:
-    expense_report: ExpenseReport | None
+    expense_report: ExpenseReport | None = strawberry.field(
+        description="The report, now Posted; null when `errors` says why not."
+    )
     automatic_approval_run: JobRun | None = strawberry.field(
         description="The queued job that makes the actuals (E5); follow it with node(id:)."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was posted (e.g. PERIOD_NOT_OPEN, MISSING_EXCHANGE_RATE, "
+        "MISSING_ACCOUNT); empty on success."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[resolvers.PostedReport]) -> PostExpenseReportPayload:
