@@ -1,7 +1,8 @@
 """Status events (K3): one LISTEN connection per process, fanned out to in-process subscribers.
 
-PostgreSQL triggers (migrations 0004 and 0007) `pg_notify` on channel `projops_events` whenever
-a journal, a journal line, a job run or a vendor invoice is inserted or changes status. Every
+PostgreSQL triggers (migrations 0004, 0007 and 0011) `pg_notify` on channel `projops_events`
+whenever a journal, a journal line, a job run, a vendor invoice or an expense report is
+inserted or changes status, and when a job run's progress changes. Every
 API instance holds one `EventListener`; each GraphQL subscription takes a `Subscription` (a
 bounded queue with a filter). Events are published at commit, so a subscriber never sees a
 rolled-back change. Events raised while the connection is down are lost: subscribers that must
@@ -38,10 +39,16 @@ APPLICATION_NAME = "projops-events"
 
 @dataclass(frozen=True)
 class Event:
-    table: str  # "journal", "journal_line", "job_run" or "vendor_invoice"
+    # "journal", "journal_line", "job_run", "vendor_invoice" or "expense_report"
+    table: str
     id: int
     status: str
     legal_entity_id: int | None
+    # A job run's progress (migration 0011); None for other tables.
+    done: int | None = None
+    total: int | None = None
+    # An expense report's employee: who may see it besides its approvers.
+    owner_id: int | None = None
 
     @classmethod
     def from_payload(cls, payload: str) -> Event | None:
@@ -52,12 +59,17 @@ class Event:
                 table=str(data["table"]),
                 id=int(data["id"]),
                 status=str(data["status"]),
-                legal_entity_id=(
-                    None if data.get("legal_entity_id") is None else int(data["legal_entity_id"])
-                ),
+                legal_entity_id=_optional_int(data.get("legal_entity_id")),
+                done=_optional_int(data.get("done")),
+                total=_optional_int(data.get("total")),
+                owner_id=_optional_int(data.get("owner_id")),
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
+
+
+def _optional_int(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
 
 
 EventFilter = Callable[[Event], bool]

@@ -11,9 +11,14 @@ from domain.actors import Actor
 from domain.scope import in_callers_entities
 
 
+def sees_colleagues_reports(actor: Actor) -> bool:
+    """Whether the actor sees every report of its legal entities, not only its own."""
+    return actor.is_admin or actor.has_role(Role.PROJECT_MANAGER, Role.ACCOUNTANT)
+
+
 def visible_reports(actor: Actor) -> ColumnElement[bool]:
     scope = in_callers_entities(ExpenseReport.legal_entity_id, actor)
-    if actor.is_admin or actor.has_role(Role.PROJECT_MANAGER, Role.ACCOUNTANT):
+    if sees_colleagues_reports(actor):
         return scope
     return and_(scope, ExpenseReport.employee_user_id == actor.user_id)
 

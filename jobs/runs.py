@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from procrastinate import JobContext
@@ -39,6 +41,25 @@ def _clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# Progress writes of a run are this far apart at most: a progress bar moves a few times a
+# second, and a job reporting every row costs no more than that in writes and events.
+PROGRESS_INTERVAL_SECONDS = 0.25
+
+
+@dataclass
+class ProgressThrottle:
+    """The progress a run has reported and not yet written, and when it last wrote."""
+
+    pending: dict[str, Any] = field(default_factory=dict)
+    written_at: float = -math.inf
+    total: int | None = None  # the last total reported
+
+    def take(self) -> dict[str, Any]:
+        """The pending values, now being written."""
+        values, self.pending, self.written_at = self.pending, {}, time.monotonic()
+        return values
+
+
 @dataclass(frozen=True)
 class RunHandle:
     """What a task body knows about its run, and how it reports progress and log entries."""
@@ -49,13 +70,26 @@ class RunHandle:
     now: dt.datetime
     legal_entity_id: int | None
     sessions: async_sessionmaker[AsyncSession]
+    throttle: ProgressThrottle = field(default_factory=ProgressThrottle)
 
     async def progress(self, done: int, total: int | None = None) -> None:
+        """Record progress. Each write is an event to the run's subscribers (migration
+        0011), so writes are PROGRESS_INTERVAL_SECONDS apart at most: one in between is kept
+        back and written with the next, or with the run's outcome (`_finish`). The first and
+        the last (done == total) are written at once."""
         values: dict[str, Any] = {"progress_done": done}
         if total is not None:
             values["progress_total"] = total
+        throttle = self.throttle
+        throttle.pending.update(values)
+        throttle.total = total if total is not None else throttle.total
+        finished = throttle.total is not None and done >= throttle.total
+        if not finished and time.monotonic() - throttle.written_at < PROGRESS_INTERVAL_SECONDS:
+            return
         async with self.sessions.begin() as session:
-            await session.execute(update(JobRun).where(JobRun.id == self.id).values(values))
+            await session.execute(
+                update(JobRun).where(JobRun.id == self.id).values(throttle.take())
+            )
 
     async def log(
         self,
@@ -105,7 +139,8 @@ async def _finish(
         await session.execute(
             update(JobRun)
             .where(JobRun.id == run.id)
-            .values(status=status, finished_at=_clock(), error=message)
+            # With the progress kept back, if any: one event carries both.
+            .values(status=status, finished_at=_clock(), error=message, **run.throttle.take())
         )
     JOB_RUNS.labels(run.task_name, status.value).inc()
 

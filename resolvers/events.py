@@ -20,12 +20,14 @@ from db.events import Event, EventFilter, EventListener, Subscription
 from db.models.master_data import LegalEntity, Role
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
+from domain.expenses_visibility import sees_colleagues_reports
 from domain.scope import in_callers_entities
 from resolvers.access_watch import watched
 from resolvers.context import ApiError, Context
 
 JOURNAL_TABLES = frozenset({"journal", "journal_line"})
 VENDOR_INVOICE_TABLES = frozenset({"vendor_invoice"})
+EXPENSE_REPORT_TABLES = frozenset({"expense_report"})
 TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
 OPEN_SUBSCRIPTIONS = Gauge(
     "projops_subscriptions_open",
@@ -123,6 +125,24 @@ def journal_events(context: Context, legal_entity: str | None) -> AsyncIterator[
 def vendor_invoice_events(context: Context, legal_entity: str | None) -> AsyncIterator[Event]:
     """Vendor invoice status changes of the caller's legal entities (V1)."""
     return _stream(context, _entity_check(context.actor, legal_entity, VENDOR_INVOICE_TABLES))
+
+
+def expense_report_events(context: Context, legal_entity: str | None) -> AsyncIterator[Event]:
+    """Expense reports created or changing status, as the caller may read them: in its legal
+    entities (M1), and an employee without an approving role only its own (visible_reports)."""
+    actor = context.actor
+    sees_all = sees_colleagues_reports(actor)
+    in_entities = _entity_check(actor, legal_entity, EXPENSE_REPORT_TABLES)
+
+    async def check(session: AsyncSession) -> EventFilter:
+        in_scope = await in_entities(session)
+
+        def accept(event: Event) -> bool:
+            return in_scope(event) and (sees_all or event.owner_id == actor.user_id)
+
+        return accept
+
+    return _stream(context, check)
 
 
 def job_run_events(context: Context, run_id: int | None) -> AsyncIterator[Event]:

@@ -10,6 +10,7 @@ import strawberry
 from db.events import Event
 from resolvers import events as resolvers
 from resolvers.context import Info
+from schema.jobs import JobProgress
 from schema.relay import decode_optional_id, encode_id
 
 _TYPE_NAMES = {
@@ -17,29 +18,45 @@ _TYPE_NAMES = {
     "journal_line": "JournalLine",
     "job_run": "JobRun",
     "vendor_invoice": "VendorInvoice",
+    "expense_report": "ExpenseReport",
 }
 
 
 @strawberry.type(description="A status change; re-read the object by its id for the rest.")
 class StatusChange:
-    type_name: str = strawberry.field(description="Journal, JournalLine, JobRun or VendorInvoice.")
+    type_name: str = strawberry.field(
+        description="Journal, JournalLine, JobRun, VendorInvoice or ExpenseReport."
+    )
     id: strawberry.ID = strawberry.field(
-        description="Global id of the object whose status changed; read it with `node(id:)` "
-        "for the rest."
+        description="The global id of the object that changed, usable with `node(id:)`."
     )
     status: str = strawberry.field(
         description="The new status, spelled like the value of the object's status enum "
-        "(JournalStatus, JournalLineStatus, JobStatus or VendorInvoiceStatus), "
-        "e.g. POSTED."
+        "(JournalStatus, JournalLineStatus, JobStatus, VendorInvoiceStatus or "
+        "ExpenseReportStatus), e.g. POSTED."
+    )
+    progress: JobProgress | None = strawberry.field(
+        description=(
+            "A job run's progress now: such changes are events too, a few a second at most,"
+            " so a progress bar needs no polling. Null for every other type."
+        )
     )
 
     @classmethod
     def from_event(cls, event: Event) -> StatusChange:
         type_name = _TYPE_NAMES[event.table]
         # Spelled like the JournalStatus / JournalLineStatus / JobStatus /
-        # VendorInvoiceStatus enum values.
+        # VendorInvoiceStatus / ExpenseReportStatus enum values.
         status = event.status.upper()
-        return cls(type_name=type_name, id=encode_id(type_name, event.id), status=status)
+        progress = None
+        if event.table == "job_run":
+            progress = JobProgress(done=event.done or 0, total=event.total)
+        return cls(
+            type_name=type_name,
+            id=encode_id(type_name, event.id),
+            status=status,
+            progress=progress,
+        )
 
 
 @strawberry.type(
@@ -80,7 +97,25 @@ class Subscription:
         async for event in resolvers.vendor_invoice_events(info.context, legal_entity):
             yield StatusChange.from_event(event)
 
-    @strawberry.subscription(description="Status changes of the job runs you may see.")
+    @strawberry.subscription(
+        description=(
+            "Expense reports of your legal entities created or changing status (an approval"
+            " inbox that updates itself: SUBMITTED ones await approval). An employee without"
+            " an approving role receives only its own reports."
+        )
+    )
+    async def expense_report_status_changes(
+        self,
+        info: Info,
+        legal_entity: Annotated[
+            str | None,
+            strawberry.argument(description="Only this legal entity's (its code, e.g. USPM)."),
+        ] = None,
+    ) -> AsyncGenerator[StatusChange, None]:
+        async for event in resolvers.expense_report_events(info.context, legal_entity):
+            yield StatusChange.from_event(event)
+
+    @strawberry.subscription(description="Status and progress changes of the job runs you may see.")
     async def job_run_status_changes(
         self,
         info: Info,
