@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 
 from db.models.ledger import LedgerPeriod, PeriodStatus
@@ -41,21 +39,20 @@ async def create_ledger_periods(
 
 
 async def set_ledger_period_status(
-    context: Context, period_id: Callable[[], int], status: PeriodStatus
+    context: Context, period_id: int, status: PeriodStatus
 ) -> Outcome[LedgerPeriod]:
-    """`period_id` decodes the global id inside the mutation, so a bad id is a typed error."""
     return await run_mutation(
         context,
-        lambda session, actor: ledger.set_ledger_period_status(session, actor, period_id(), status),
+        lambda session, actor: ledger.set_ledger_period_status(session, actor, period_id, status),
     )
 
 
 async def close_ledger_period_permanently(
-    context: Context, period_id: Callable[[], int], reason: str | None
+    context: Context, period_id: int, reason: str | None
 ) -> Outcome[LedgerPeriod]:
     return await run_mutation(
         context,
         lambda session, actor: ledger.close_ledger_period_permanently(
-            session, actor, period_id(), reason
+            session, actor, period_id, reason
         ),
     )

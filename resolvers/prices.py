@@ -81,8 +81,8 @@ async def update_price_list_line(
     )
 
 
-async def delete_price_list_line(context: Context, line_id: Callable[[], int]) -> Outcome[int]:
+async def delete_price_list_line(context: Context, line_id: int) -> Outcome[int]:
     return await run_mutation(
         context,
-        lambda session, actor: prices_lines.delete_price_list_line(session, actor, line_id()),
+        lambda session, actor: prices_lines.delete_price_list_line(session, actor, line_id),
     )

@@ -117,9 +117,9 @@ async def update_task(
     )
 
 
-async def delete_task(context: Context, task_id: Callable[[], int]) -> Outcome[int]:
+async def delete_task(context: Context, task_id: int) -> Outcome[int]:
     return await run_mutation(
-        context, lambda session, actor: projects_tasks.delete_task(session, actor, task_id())
+        context, lambda session, actor: projects_tasks.delete_task(session, actor, task_id)
     )
 
 

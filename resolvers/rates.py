@@ -56,7 +56,7 @@ async def update_exchange_rate(
     )
 
 
-async def delete_exchange_rate(context: Context, rate_id: Callable[[], int]) -> Outcome[int]:
+async def delete_exchange_rate(context: Context, rate_id: int) -> Outcome[int]:
     return await run_mutation(
-        context, lambda session, actor: rates.delete_exchange_rate(session, actor, rate_id())
+        context, lambda session, actor: rates.delete_exchange_rate(session, actor, rate_id)
     )

@@ -13,11 +13,16 @@ from domain import ledger as domain
 from resolvers import ledger as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.ledger_inputs import (
+    CloseLedgerPeriodPermanentlyArgument,
+    SetLedgerPeriodStatusArgument,
+)
 from schema.master_data import LegalEntity
+from schema.mutations import decoded, errors_of
 from schema.node import register_node, related
 from schema.pages import after_key, to_connection
 from schema.projects_totals import described_enum
-from schema.relay import Connection, Node, decode_id
+from schema.relay import Connection, Node
 
 described_enum(
     PeriodStatus,
@@ -152,22 +157,20 @@ class LedgerMutation:
 
     @strawberry.mutation(description="Accountant: open or hold a period (never a closed one).")
     async def set_ledger_period_status(
-        self, info: Info, id: strawberry.ID, status: PeriodStatus
+        self, info: Info, input: SetLedgerPeriodStatusArgument
     ) -> LedgerPeriodPayload:
-        outcome = await resolvers.set_ledger_period_status(
-            info.context, lambda: decode_id(id, "LedgerPeriod"), status
+        outcome = await decoded(
+            input.to_domain,
+            lambda args: resolvers.set_ledger_period_status(info.context, *args),
         )
-        return LedgerPeriodPayload.of(
-            outcome.value, [UserError.from_domain(error) for error in outcome.errors]
-        )
+        return LedgerPeriodPayload.of(outcome.value, errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: close a period for good (audited).")
     async def close_ledger_period_permanently(
-        self, info: Info, id: strawberry.ID, reason: str | None = None
+        self, info: Info, input: CloseLedgerPeriodPermanentlyArgument
     ) -> LedgerPeriodPayload:
-        outcome = await resolvers.close_ledger_period_permanently(
-            info.context, lambda: decode_id(id, "LedgerPeriod"), reason
+        outcome = await decoded(
+            input.to_domain,
+            lambda args: resolvers.close_ledger_period_permanently(info.context, *args),
         )
-        return LedgerPeriodPayload.of(
-            outcome.value, [UserError.from_domain(error) for error in outcome.errors]
-        )
+        return LedgerPeriodPayload.of(outcome.value, errors_of(outcome))

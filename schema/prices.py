@@ -12,7 +12,9 @@ from domain import prices_edit, prices_lines
 from resolvers import prices as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.mutations import decoded, errors_of
 from schema.pages import after_key, to_connection
+from schema.prices_inputs import DeletePriceListLineArgument
 from schema.prices_types import PriceContext, PriceList, PriceListLine, PricingMethod
 from schema.relay import Connection, decode_id
 
@@ -245,12 +247,13 @@ class PricesMutation:
 
     @strawberry.mutation(description="Accountant: remove a line.")
     async def delete_price_list_line(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, input: DeletePriceListLineArgument
     ) -> DeletePriceListLinePayload:
-        outcome = await resolvers.delete_price_list_line(
-            info.context, lambda: decode_id(id, "PriceListLine")
+        outcome = await decoded(
+            lambda: decode_id(input.id, "PriceListLine"),
+            lambda pk: resolvers.delete_price_list_line(info.context, pk),
         )
         return DeletePriceListLinePayload(
-            deleted_id=id if outcome.value is not None else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            deleted_id=input.id if outcome.value is not None else None,
+            errors=errors_of(outcome),
         )

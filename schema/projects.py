@@ -11,7 +11,9 @@ from domain.errors import DomainError
 from resolvers import projects as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.mutations import decoded, errors_of
 from schema.pages import after_key, to_connection
+from schema.projects_inputs import DeleteTaskArgument
 from schema.projects_types import BillingType, Project, Task, User
 from schema.relay import Connection, decode_id
 
@@ -239,10 +241,14 @@ class ProjectsMutation:
         return TaskPayload(task=_task(outcome.value), errors=_errors(outcome.errors))
 
     @strawberry.mutation(description="Accountant: remove a task no expense or actual uses.")
-    async def delete_task(self, info: Info, id: strawberry.ID) -> DeleteTaskPayload:
-        outcome = await resolvers.delete_task(info.context, lambda: decode_id(id, "Task"))
+    async def delete_task(self, info: Info, input: DeleteTaskArgument) -> DeleteTaskPayload:
+        outcome = await decoded(
+            lambda: decode_id(input.id, "Task"),
+            lambda pk: resolvers.delete_task(info.context, pk),
+        )
         return DeleteTaskPayload(
-            deleted_id=id if outcome.value is not None else None, errors=_errors(outcome.errors)
+            deleted_id=input.id if outcome.value is not None else None,
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Accountant: a price list of the project's legal entity.")

@@ -12,8 +12,10 @@ from domain import rates as domain
 from resolvers import rates as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.mutations import decoded, errors_of
 from schema.node import register_node
 from schema.pages import after_key, to_connection
+from schema.rates_inputs import DeleteExchangeRateArgument
 from schema.relay import Connection, Node, decode_id
 
 
@@ -161,12 +163,13 @@ class RatesMutation:
 
     @strawberry.mutation(description="Accountant: remove a rate.")
     async def delete_exchange_rate(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, input: DeleteExchangeRateArgument
     ) -> DeleteExchangeRatePayload:
-        outcome = await resolvers.delete_exchange_rate(
-            info.context, lambda: decode_id(id, "ExchangeRate")
+        outcome = await decoded(
+            lambda: decode_id(input.id, "ExchangeRate"),
+            lambda pk: resolvers.delete_exchange_rate(info.context, pk),
         )
         return DeleteExchangeRatePayload(
-            deleted_id=id if outcome.value is not None else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            deleted_id=input.id if outcome.value is not None else None,
+            errors=errors_of(outcome),
         )

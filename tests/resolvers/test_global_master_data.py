@@ -17,7 +17,7 @@ from tests.support.expenses import EUR_USD, expense_setup
 from tests.support.world import World
 
 DELETE = """mutation($id: ID!) {
-  deleteExchangeRate(id: $id) { deletedId errors { code field message } } }"""
+  deleteExchangeRate(input: {id: $id}) { deletedId errors { code field message } } }"""
 UPDATE = """mutation($input: UpdateExchangeRateInput!) {
   updateExchangeRate(input: $input) { exchangeRate { rate } errors { code field message } } }"""
 CREATE = """mutation($input: CreateExchangeRateInput!) {

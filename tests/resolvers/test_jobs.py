@@ -42,7 +42,7 @@ query($id: ID!) {
 }"""
 START = """
 mutation($n: Int!) {
-  startDemoJob(n: $n) {
+  startDemoJob(input: {n: $n}) {
     jobRun { id taskName status progress { done total } }
     errors { code field }
   }

@@ -23,13 +23,13 @@ mutation($input: CreateLedgerPeriodsInput!) {
 }"""
 SET_STATUS = """
 mutation($id: ID!, $status: PeriodStatus!) {
-  setLedgerPeriodStatus(id: $id, status: $status) {
+  setLedgerPeriodStatus(input: {id: $id, status: $status}) {
     ledgerPeriod { startDate status } errors { code field message }
   }
 }"""
 CLOSE = """
 mutation($id: ID!, $reason: String) {
-  closeLedgerPeriodPermanently(id: $id, reason: $reason) {
+  closeLedgerPeriodPermanently(input: {id: $id, reason: $reason}) {
     ledgerPeriod { startDate status } errors { code field message }
   }
 }"""

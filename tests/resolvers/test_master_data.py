@@ -97,7 +97,8 @@ async def test_m1_ids_and_cursors_beyond_bigint_are_typed_errors(
     for global_id in (encode_id("Project", huge), encode_id("User", 10**20)):
         body = await client.execute(NODE, {"id": global_id}, token=token)
         assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], body
-    delete = "mutation($id: ID!) { deleteExchangeRate(id: $id) { deletedId errors { code } } }"
+    delete = """mutation($id: ID!) {
+      deleteExchangeRate(input: {id: $id}) { deletedId errors { code } } }"""
     payload = await client.mutate(delete, {"id": encode_id("ExchangeRate", huge)}, token=token)
     assert payload == {"deletedId": None, "errors": [{"code": "INVALID"}]}
     page = "query($after: String) { legalEntities(after: $after) { edges { cursor } } }"

@@ -221,7 +221,7 @@ async def test_m4_update_and_delete_lines_and_reopen_a_list(
     )
     assert payload == {"priceList": {"validFrom": "2024-01-01", "validTo": None}, "errors": []}
     delete = """mutation($id: ID!) {
-      deletePriceListLine(id: $id) { deletedId errors { code } }
+      deletePriceListLine(input: {id: $id}) { deletedId errors { code } }
     }"""
     payload = await client.mutate(delete, {"id": gid("PriceListLine", row)}, token)
     assert payload == {"deletedId": gid("PriceListLine", row), "errors": []}

@@ -32,7 +32,7 @@ mutation($input: ProjectPriceListInput!) {
   }
 }"""
 DELETE_TASK = """
-mutation($id: ID!) { deleteTask(id: $id) { deletedId errors { code field message } } }"""
+mutation($id: ID!) { deleteTask(input: {id: $id}) { deletedId errors { code field message } } }"""
 
 
 def new_project(world: World, **changes: Any) -> dict[str, Any]:

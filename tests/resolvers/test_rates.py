@@ -26,7 +26,7 @@ mutation($input: UpdateExchangeRateInput!) {
   }
 }"""
 DELETE = """
-mutation($id: ID!) { deleteExchangeRate(id: $id) { deletedId errors { code field } } }"""
+mutation($id: ID!) { deleteExchangeRate(input: {id: $id}) { deletedId errors { code field } } }"""
 RATES = """
 query($from: String, $to: String) {
   exchangeRates(fromCurrency: $from, toCurrency: $to) {

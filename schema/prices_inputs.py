@@ -1,0 +1,17 @@
+"""Inputs of the price list mutations that name a line only (M4)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+
+@strawberry.input(description="A price list line to remove (M4).")
+class DeletePriceListLineInput:
+    id: strawberry.ID = strawberry.field(description="The PriceListLine.")
+
+
+DeletePriceListLineArgument = Annotated[
+    DeletePriceListLineInput, strawberry.argument(description="The line to remove.")
+]
