@@ -125,6 +125,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # A process answers the supervisor's health checks from its first seconds; on a busy
         # machine that took longer than uvicorn's 5 s, and it was killed and started again.
         "timeout_worker_healthcheck": 30,
+        # No permessage-deflate: a status event is a few hundred bytes, and compressing it
+        # for each of a thousand subscribers cost more CPU than sending it (issue 12's
+        # delivery latency), besides a compressor's memory kept per socket.
+        "ws_per_message_deflate": False,
     }
 
 

@@ -23,6 +23,7 @@ def test_run_serves_its_processes_from_the_api_factory(settings: Settings) -> No
     # Processes beyond the first are spawned: they find the app by its import string.
     assert import_from_string(options["app"]) is cli.api_app
     assert config.access_log is False  # outside development: the API logs its own events
+    assert config.ws_per_message_deflate is False  # a small event sent as it is, to everyone
     development = chosen.model_copy(update={"env": "development"})
     assert uvicorn.Config(**cli.uvicorn_options(development)).access_log is True
 
