@@ -23,7 +23,8 @@ from schema.journals_inputs import (
 )
 from schema.journals_types import Journal, JournalStatus
 from schema.mutations import decoded
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.relay import Connection, decode_id
 
 
@@ -33,13 +34,37 @@ class JournalsQuery:
     async def journals(
         self,
         info: Info,
-        legal_entity: str | None = None,
-        status: JournalStatus | None = None,  # type: ignore[valid-type]
-        period_start: dt.date | None = None,
-        number: str | None = None,
-        original_journal_number: str | None = None,
-        first: int = 50,
-        after: str | None = None,
+        legal_entity: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Code of a legal entity (e.g. USMF): only its journals."
+            ),
+        ] = None,
+        status: Annotated[
+            JournalStatus | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only journals in this status."),
+        ] = None,
+        period_start: Annotated[
+            dt.date | None,
+            strawberry.argument(
+                description="Only journals whose period starts on this date (ISO 8601 date)."
+            ),
+        ] = None,
+        number: Annotated[
+            str | None,
+            strawberry.argument(description="Only the journal with this number (exact match)."),
+        ] = None,
+        original_journal_number: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only the error journals made from the journal with this number (J5)."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("Journal")] = None,
     ) -> Connection[Journal]:
         where = resolvers.JournalFilter(
             legal_entity=legal_entity,
@@ -49,7 +74,9 @@ class JournalsQuery:
             original_journal_number=original_journal_number,
         )
         page = await resolvers.journals_page(
-            info.context, first=first, after=after_key(after), where=where
+            info.context,
+            window=window("Journal", first, after, last, before, order_of(order_by)),
+            where=where,
         )
         return to_connection(page.map(Journal.from_row))
 
@@ -58,7 +85,12 @@ class JournalsQuery:
 class JournalsMutation:
     @strawberry.mutation(description="Tax groups and dimension distribution of a Draft line.")
     async def edit_journal_line(
-        self, info: Info, input: EditJournalLineInput
+        self,
+        info: Info,
+        input: Annotated[
+            EditJournalLineInput,
+            strawberry.argument(description="The Draft line and the fields to change."),
+        ],
     ) -> JournalLinePayload:
         outcome = await decoded(
             input.to_domain, lambda edit: resolvers.edit_line(info.context, edit)
@@ -128,7 +160,15 @@ class JournalsMutation:
         "confirms no posting runs (J6). Audited."
     )
     async def reset_processing_journal_line(
-        self, info: Info, input: ResetProcessingLineInput
+        self,
+        info: Info,
+        input: Annotated[
+            ResetProcessingLineInput,
+            strawberry.argument(
+                description="The Processing line, and for an early reset the admin's statement and "
+                "reason."
+            ),
+        ],
     ) -> JournalLinePayload:
         outcome = await decoded(
             lambda: decode_id(input.id, "JournalLine"),

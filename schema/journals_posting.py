@@ -29,14 +29,27 @@ def _run_payload(outcome: Outcome[Any]) -> JobRunPayload:
     "the job runner posts them and `jobRun` says how it goes (J5)."
 )
 class PostJournalPayload:
-    journal: Journal | None
+    journal: Journal | None = strawberry.field(
+        description="The journal that was posted (or handed to the job runner); null when "
+        "`errors` says why not."
+    )
     error_journal: Journal | None = strawberry.field(
         description="Where the failing lines went, with the reason on each (J5)."
     )
-    posted_lines: int
-    failed_lines: int
-    job_run: JobRun | None
-    errors: list[UserError]
+    posted_lines: int = strawberry.field(
+        description="How many lines were posted by this request; 0 when the job runner posts them."
+    )
+    failed_lines: int = strawberry.field(
+        description="How many lines failed and moved to `errorJournal`; 0 when the job "
+        "runner posts them."
+    )
+    job_run: JobRun | None = strawberry.field(
+        description="The queued job run that posts a journal above the batch threshold "
+        "(J5); follow it with `jobRunStatusChanges`; null when posted at once."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was posted (e.g. INVALID_STATE when not Draft); empty on success."
+    )
 
 
 @strawberry.input(description="The legal entity whose pending actuals to import now (J1).")

@@ -13,12 +13,14 @@ from db.models import actuals as actual_models
 from db.models import categories as category_models
 from db.models import journals as models
 from db.models import master_data as master_models
-from db.models.parameters import LineProperty
+from db.models.parameters import LineProperty, PeriodUnit
 from resolvers import journals as resolvers
 from resolvers import ledger_subledger
 from resolvers.context import Info
+from schema.master_data import LegalEntity
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
+from schema.projects_totals import described_enum
 from schema.relay import Node
 
 if TYPE_CHECKING:
@@ -32,27 +34,74 @@ LazyVoucher = Annotated["Voucher", strawberry.lazy("schema.ledger_vouchers")]
 LazyAccount = Annotated["Account", strawberry.lazy("schema.parameters_accounts")]
 LazyCategory = Annotated["ProjectCategory", strawberry.lazy("schema.categories_types")]
 
-JournalStatus = strawberry.enum(models.JournalStatus, name="JournalStatus")
-JournalLineStatus = strawberry.enum(models.LineStatus, name="JournalLineStatus")
+JournalStatus = described_enum(
+    models.JournalStatus,
+    "JournalStatus",
+    "Where an integration journal header is (J6).",
+    {
+        "DRAFT": "Open: new lines may join it (J2) and it may be posted.",
+        "PROCESSING": "Being posted now; no new lines join it.",
+        "POSTED": "Posted: its lines are in the ledger. Final.",
+        "ERROR": "Holds lines that failed posting (J5); `updateJournalToDraft` retries them.",
+    },
+)
+JournalLineStatus = described_enum(
+    models.LineStatus,
+    "JournalLineStatus",
+    "Where a journal line is on its way to the ledger (J6).",
+    {
+        "DRAFT": "Waiting to be posted; the tax groups and dimensions may still change (J4).",
+        "PROCESSING": "Claimed by a posting now; may be reset to Draft after 24 hours, or "
+        "earlier by an admin (`resetProcessingJournalLine`).",
+        "POSTED": "Posted: it has its subledger transaction and voucher (J7). Final.",
+        "ERROR": "Posting failed (see `errorText`); never retried until updated to Draft.",
+        "UNRECOVERABLE": "Posting failed in a way a retry cannot fix (see `errorText`).",
+        "INVALID_ACTUALS": "Its actual is gone or inconsistent, so it cannot be posted.",
+    },
+)
 
 
 @strawberry.type(description="A share of a line for one financial dimension value (J4).")
 class DimensionShare:
-    dimension: str
-    value: str
-    share_percent: Decimal
+    dimension: str = strawberry.field(
+        description="Code of the financial dimension, e.g. Department."
+    )
+    value: str = strawberry.field(description="Code of the dimension's value, e.g. SALES.")
+    share_percent: Decimal = strawberry.field(
+        description="Share of the line's amount, in percent (0 to 100); a line's shares of "
+        "one dimension sum to 100."
+    )
 
 
 @strawberry.type(description="An integration journal header (J2, J6).")
 class Journal(Node):
-    number: str
-    status: JournalStatus  # type: ignore[valid-type]
-    period_unit: str
-    period_start: dt.date | None
-    line_count: int
-    processing_since: dt.datetime | None
-    posted_at: dt.datetime | None
-    created_at: dt.datetime
+    number: str = strawberry.field(
+        description="Number from the legal entity's journal number sequence, unique in the "
+        "legal entity."
+    )
+    status: JournalStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where the journal is: Draft, Processing, Posted or Error (J6)."
+    )
+    period_unit: PeriodUnit = strawberry.field(  # type: ignore[valid-type]
+        description="How the journal's lines are grouped into periods (J2)."
+    )
+    period_start: dt.date | None = strawberry.field(
+        description="First day of the period its lines' dates fall in (day, month or year, "
+        "J2); null when the period unit is ALL."
+    )
+    line_count: int = strawberry.field(
+        description="How many lines the journal holds (at most the legal entity's lines per "
+        "journal, M7)."
+    )
+    processing_since: dt.datetime | None = strawberry.field(
+        description="When posting started (ISO 8601 date-time, UTC); null unless Processing."
+    )
+    posted_at: dt.datetime | None = strawberry.field(
+        description="When the journal was posted (ISO 8601 date-time, UTC); null until Posted."
+    )
+    created_at: dt.datetime = strawberry.field(
+        description="When the journal was opened (ISO 8601 date-time, UTC)."
+    )
     legal_entity_pk: strawberry.Private[int]
     original_journal_pk: strawberry.Private[int | None]
 
@@ -62,7 +111,7 @@ class Journal(Node):
             pk=row.id,
             number=row.number,
             status=models.JournalStatus(row.status),
-            period_unit=row.period_unit,
+            period_unit=PeriodUnit(row.period_unit),
             period_start=row.period_start,
             line_count=row.line_count,
             processing_since=row.processing_since,
@@ -72,15 +121,17 @@ class Journal(Node):
             original_journal_pk=row.original_journal_id,
         )
 
-    @strawberry.field
-    async def legal_entity(self, info: Info) -> str:
-        return await resolvers.entity_code(info.context, self.legal_entity_pk)
+    @strawberry.field(description="The legal entity whose actuals the journal carries.")
+    async def legal_entity(self, info: Info) -> LegalEntity | None:
+        return await related(
+            info, master_models.LegalEntity, self.legal_entity_pk, LegalEntity.from_row
+        )
 
     @strawberry.field(description="The journal whose failing lines were moved here (J5).")
     async def original_journal(self, info: Info) -> Journal | None:
         return await related(info, models.Journal, self.original_journal_pk, Journal.from_row)
 
-    @strawberry.field
+    @strawberry.field(description="The journal's lines, in the order they joined it.")
     async def lines(self, info: Info, first: NestedFirst = ALL) -> list[JournalLine]:
         rows = await resolvers.lines_of(info.context, self.pk, nested_first(first))
         return [JournalLine.from_row(row) for row in rows]
@@ -88,19 +139,45 @@ class Journal(Node):
 
 @strawberry.type(description="One actual on its way to the ledger (J3-J6).")
 class JournalLine(Node):
-    status: JournalLineStatus  # type: ignore[valid-type]
-    date: dt.date
-    accounting_date: dt.date
-    voucher_number: str
-    exchange_rate: Decimal
+    status: JournalLineStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where the line is on its way to the ledger (J6)."
+    )
+    date: dt.date = strawberry.field(
+        description="The actual's transaction date (ISO 8601 date, J3)."
+    )
+    accounting_date: dt.date = strawberry.field(
+        description="The date the line posts on: its date, or the first day of the next "
+        "Open period when the parameter moves it there (J3)."
+    )
+    voucher_number: str = strawberry.field(
+        description="The voucher number posting will use, from the legal entity's voucher "
+        "sequence; unique, never reused (J3)."
+    )
+    exchange_rate: Decimal = strawberry.field(
+        description="Rate from the actual's currency to the accounting currency, valid on "
+        "the transaction date (M6); 1 when they are the same."
+    )
     line_property: LineProperty | None = strawberry.field(
         description="From the line property map of the project's billing type (J3)."
     )
-    billing_sales_tax_group: str | None
-    billing_item_sales_tax_group: str | None
-    error_text: str | None
-    processing_since: dt.datetime | None
-    posted_at: dt.datetime | None
+    billing_sales_tax_group: str | None = strawberry.field(
+        description="Sales tax group for billing; editable while Draft (J4); null when not set."
+    )
+    billing_item_sales_tax_group: str | None = strawberry.field(
+        description="Item sales tax group for billing; editable while Draft (J4); null when "
+        "not set."
+    )
+    error_text: str | None = strawberry.field(
+        description="Why posting failed (e.g. the period is not open); null unless the "
+        "status is ERROR, UNRECOVERABLE or INVALID_ACTUALS."
+    )
+    processing_since: dt.datetime | None = strawberry.field(
+        description="When the line entered Processing (ISO 8601 date-time, UTC); after 24 "
+        "hours it may be reset to Draft (J6); null unless Processing."
+    )
+    posted_at: dt.datetime | None = strawberry.field(
+        description="When the line was posted (ISO 8601 date-time, UTC); null until Posted."
+    )
     journal_pk: strawberry.Private[int]
     actual_pk: strawberry.Private[int]
     project_category_pk: strawberry.Private[int | None]
@@ -125,7 +202,7 @@ class JournalLine(Node):
             project_category_pk=row.project_category_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The journal header the line belongs to.")
     async def journal(self, info: Info) -> Journal | None:
         return await related(info, models.Journal, self.journal_pk, Journal.from_row)
 
