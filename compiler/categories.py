@@ -12,16 +12,10 @@ from compiler.catalog import Children, Scalar, TableType, ToOne, register
 from compiler.connections import GlobalRows, Page, connection, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import enum_name, global_id
+from compiler.sql import enum_name
 from db.models import categories as models
 from domain.actors import Actor
 from domain.scope import in_callers_entities
-
-
-def optional_id(type_name: str, column: str) -> Scalar:
-    """The global id of a bare reference column, null when the column is."""
-    return Scalar(f"CASE WHEN {column} IS NULL THEN NULL ELSE {global_id(type_name, column)} END")
-
 
 register(
     TableType(
@@ -30,7 +24,7 @@ register(
         {
             "code": Scalar("{t}.code"),
             "name": Scalar("{t}.name"),
-            "unitGroupId": optional_id("UnitGroup", "{t}.unit_group_id"),
+            "unitGroup": ToOne("UnitGroup", "unit_group_id"),
             "sharedCategories": Children("SharedCategory", "transaction_category_id"),
         },
     ),
@@ -50,7 +44,7 @@ register(
         {
             "code": Scalar("{t}.code"),
             "name": Scalar("{t}.name"),
-            "defaultAccountId": optional_id("Account", "{t}.default_account_id"),
+            "defaultAccount": ToOne("Account", "default_account_id"),
             "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
             "sharedCategory": ToOne("SharedCategory", "shared_category_id"),
             "transactionCategory": ToOne("TransactionCategory", "transaction_category_id"),

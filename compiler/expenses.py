@@ -85,7 +85,7 @@ register(
         "ExpenseApproval",
         models.ExpenseApproval,
         {
-            "decision": Scalar("{t}.decision"),
+            "decision": Scalar(enum_name("{t}.decision", models.ApprovalDecision)),
             "reason": Scalar("{t}.reason"),
             "decidedAt": Scalar(datetime("{t}.decided_at")),
             "lineNumber": Custom(_line_number),

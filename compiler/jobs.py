@@ -84,8 +84,6 @@ register(
         {
             "level": Scalar(enum_name("{t}.level", models.LogLevel)),
             "message": Scalar("{t}.message"),
-            "entityType": Scalar("{t}.entity_type"),
-            "entityId": Scalar("{t}.entity_id"),
             "createdAt": Scalar(datetime("{t}.created_at")),
             "entity": Custom(_entity),
         },

@@ -14,20 +14,10 @@ from compiler.catalog import (
     object_by_id,
     register,
 )
-from compiler.sql import datetime, decimal, enum_name, where
+from compiler.sql import datetime, decimal, enum_name
 from db.models import journals as models
-from db.models.master_data import LegalEntity
-from db.models.parameters import LineProperty
+from db.models.parameters import LineProperty, PeriodUnit
 from domain.journals_preview import AMOUNT_ACCOUNTING, LINE_SOURCE, Side, account_id
-
-
-def _entity_code(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
-    """The journal's legal entity code; empty when the caller may not see it."""
-    entity = builder.statement.alias()
-    conditions = [f"{entity}.id = {alias}.legal_entity_id"]
-    conditions += builder.statement.visible(LegalEntity, entity)
-    found = f"(SELECT {entity}.code FROM legal_entity {entity} WHERE {where(conditions)})"
-    return f"coalesce({found}, '')"
 
 
 def _previewed(expression: str, alias: str) -> str:
@@ -54,13 +44,13 @@ register(
         {
             "number": Scalar("{t}.number"),
             "status": Scalar(enum_name("{t}.status", models.JournalStatus)),
-            "periodUnit": Scalar("{t}.period_unit"),
+            "periodUnit": Scalar(enum_name("{t}.period_unit", PeriodUnit)),
             "periodStart": Scalar("{t}.period_start"),
             "lineCount": Scalar("{t}.line_count"),
             "processingSince": Scalar(datetime("{t}.processing_since")),
             "postedAt": Scalar(datetime("{t}.posted_at")),
             "createdAt": Scalar(datetime("{t}.created_at")),
-            "legalEntity": Custom(_entity_code),
+            "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
             "originalJournal": ToOne("Journal", "original_journal_id"),
             "lines": Children("JournalLine", "journal_id"),
         },

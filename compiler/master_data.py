@@ -8,15 +8,45 @@ from typing import Any
 
 from graphql import FieldNode
 
-from compiler.catalog import Scalar, TableType, register
+from compiler.catalog import Builder, Custom, Scalar, TableType, limited, register
 from compiler.connections import Page, connection, upper
 from compiler.roots import NoArguments, Prepared, register_root
 from compiler.selection import Selection
-from compiler.sql import sorted_texts
+from compiler.sql import where
 from db.models import master_data as models
 from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.scope import in_callers_entities
+
+
+def _roles(expression: str) -> str:
+    """The `Role` names of a text[] of roles, sorted by value (code-point order) like
+    `schema.projects_types.User`."""
+    names = " ".join(f"WHEN '{role.value}' THEN '{role.name}'" for role in models.Role)
+    return (
+        f'(SELECT coalesce(json_agg(CASE item {names} END ORDER BY item COLLATE "C"),'
+        f" '[]'::json) FROM unnest({expression}) AS item)"
+    )
+
+
+def _legal_entities(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
+    """The user's legal entities among the caller's, in code order (the first `first`), as
+    `resolvers.projects.legal_entities_of_user` reads them."""
+    statement = builder.statement
+    entity, member = statement.alias(), statement.alias()
+    memberships = [f"{member}.user_id = {alias}.id"]
+    memberships += statement.visible(models.UserLegalEntity, member)
+    conditions = [
+        f"{entity}.id IN (SELECT {member}.legal_entity_id FROM user_legal_entity {member}"
+        f" WHERE {where(memberships)})",
+        *statement.visible(models.LegalEntity, entity),
+    ]
+    order = f'{entity}.code COLLATE "C", {entity}.id'
+    source = f"FROM legal_entity {entity} WHERE {where(conditions)}"
+    source = limited(source, entity, order, builder.first("User", nodes))
+    body = builder.object("LegalEntity", entity, nodes)
+    return f"(SELECT coalesce(json_agg({body} ORDER BY {order}), '[]'::json) {source})"
+
 
 register(
     TableType(
@@ -34,7 +64,8 @@ register(
         {
             "email": Scalar("{t}.email"),
             "name": Scalar("{t}.name"),
-            "roles": Scalar(sorted_texts("{t}.roles")),
+            "roles": Scalar(_roles("{t}.roles")),
+            "legalEntities": Custom(_legal_entities, takes_arguments=True),
         },
     ),
     TableType(

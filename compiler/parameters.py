@@ -10,7 +10,6 @@ from typing import Any
 from graphql import FieldNode
 
 from compiler.catalog import Builder, Custom, FieldSql, Scalar, TableType, ToOne, register
-from compiler.categories import optional_id
 from compiler.master_data import callers_code
 from compiler.roots import register_root
 from compiler.selection import Selection
@@ -44,7 +43,7 @@ _FIELDS: dict[str, FieldSql] = {
     "linesPerJournal": Scalar("{t}.lines_per_journal"),
     "batchThreshold": Scalar("{t}.batch_threshold"),
     "moveToNextOpenPeriod": Scalar("{t}.move_to_next_open_period"),
-    "defaultProjectCategoryId": optional_id("ProjectCategory", "{t}.default_project_category_id"),
+    "defaultProjectCategory": ToOne("ProjectCategory", "default_project_category_id"),
     "voucherSequence": ToOne("NumberSequence", "voucher_sequence_id"),
     "journalSequence": ToOne("NumberSequence", "journal_sequence_id"),
     "lineProperties": Custom(_line_properties),

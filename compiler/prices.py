@@ -23,7 +23,7 @@ from compiler.catalog import (
 from compiler.connections import Page, connection, plain, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import decimal, enum_name, global_id, where
+from compiler.sql import decimal, enum_name, where
 from db.models import prices as models
 from domain.actors import Actor
 from domain.scope import in_callers_entities
@@ -39,7 +39,7 @@ register(
             "validFrom": Scalar("{t}.valid_from"),
             "validTo": Scalar("{t}.valid_to"),
             "isDefault": Scalar("{t}.is_default"),
-            "legalEntityId": Scalar(global_id("LegalEntity", "{t}.legal_entity_id")),
+            "legalEntity": ToOne("LegalEntity", "legal_entity_id"),
             "lines": Children("PriceListLine", "price_list_id"),
         },
     ),
@@ -47,9 +47,7 @@ register(
         "PriceListLine",
         models.PriceListLine,
         {
-            "transactionCategoryId": Scalar(
-                global_id("TransactionCategory", "{t}.transaction_category_id")
-            ),
+            "transactionCategory": ToOne("TransactionCategory", "transaction_category_id"),
             "pricingMethod": Scalar(enum_name("{t}.pricing_method", models.PricingMethod)),
             "price": Scalar(decimal("{t}.price")),
             "markupPercent": Scalar(decimal("{t}.markup_percent")),

@@ -12,7 +12,7 @@ from compiler.connections import Page, connection, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
 from compiler.sql import where
-from db.models.master_data import UserLegalEntity
+from db.models.master_data import Role, UserLegalEntity
 from domain.actors import Actor
 from domain.scope import in_callers_entities
 
@@ -33,7 +33,7 @@ class Users:
         return UsersPage(
             **Page.paging(arguments),
             legal_entity=upper(entity),
-            role=arguments.get("role"),
+            role=Role(arguments["role"]).value if arguments.get("role") is not None else None,
         )
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:

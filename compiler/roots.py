@@ -3,7 +3,7 @@ functions as the reference path; a refusal sends the request there) and `sql`.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -11,7 +11,7 @@ from graphql import FieldNode, GraphQLObjectType
 
 from compiler.catalog import TYPES, object_by_id
 from compiler.selection import Selection
-from compiler.sql import Unsupported
+from compiler.sql import Unsupported, present_or_fail
 from domain.actors import Actor
 from schema.relay import decode_id, parse_id
 
@@ -88,31 +88,16 @@ class Typename:
 
 
 class Me:
-    """`me`: who the token says the caller is, from the bound parameters alone."""
+    """`me`: the caller's own user row (always visible to them, `domain.scope`)."""
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> Prepared:
         return NoArguments()
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], args: Any) -> str:
-        statement = selection.statement
-        viewer = selection.schema.get_type("Viewer")
-        assert isinstance(viewer, GraphQLObjectType)
-        # Bound per selected field: a parameter the statement never uses has no type.
-        values: dict[str, Callable[[], str]] = {
-            "userId": lambda: statement.param("me.id", lambda b: str(b.actor.user_id), "text"),
-            "roles": lambda: statement.param("me.roles", lambda b: sorted(b.actor.roles), "text[]"),
-            "legalEntities": lambda: statement.param(
-                "me.entities", lambda b: sorted(b.actor.legal_entities), "text[]"
-            ),
-            "__typename": lambda: "'Viewer'::text",
-        }
-        pairs = []
-        for field_key, parts in selection.collect(viewer, nodes).items():
-            value = values.get(parts[0].name.value)
-            if value is None:
-                raise Unsupported(f"Viewer.{parts[0].name.value}")
-            pairs.append(f"'{field_key}', to_json({value()})")
-        return f"json_build_object({', '.join(pairs)})"
+        user = selection.statement.param("actor.user", lambda b: b.actor.user_id, "bigint")
+        # A user deleted since their session was checked: the reference path's error.
+        found = f"(SELECT u.id FROM app_user u WHERE u.id = {user})"
+        return present_or_fail(found, object_by_id(selection, "User", user, nodes))
 
 
 ROOTS: dict[str, Root] = {

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.expenses import (
+    ApprovalDecision,
     ExpenseApproval,
     ExpenseLine,
     ExpenseReport,
@@ -27,8 +28,6 @@ from domain.actors import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.expenses import locked_report, require_owner, require_state
 from domain.validation import require_text
-
-RETURNED = "returned"  # the decision recorded when a report goes back to Draft
 
 
 @dataclass(frozen=True)
@@ -73,13 +72,13 @@ async def lines_with_managers(
 
 
 def _record(
-    report: ExpenseReport, actor: Actor, decision: str, **values: object
+    report: ExpenseReport, actor: Actor, decision: ApprovalDecision, **values: object
 ) -> ExpenseApproval:
     return ExpenseApproval(
         legal_entity_id=report.legal_entity_id,
         report_id=report.id,
         user_id=actor.user_id,
-        decision=decision,
+        decision=decision.value,
         **values,
     )
 
@@ -148,7 +147,7 @@ async def approve_expense_lines(
         )
     for line in chosen:
         line.approval_status = LineApproval.APPROVED.value
-        session.add(_record(report, actor, LineApproval.APPROVED.value, line_id=line.id))
+        session.add(_record(report, actor, ApprovalDecision.APPROVED, line_id=line.id))
     if all(line.approval_status == LineApproval.APPROVED for line, _ in lines):
         report.status = ReportStatus.APPROVED.value
     await session.flush()
@@ -174,7 +173,7 @@ async def reject_expense_report(
     await _require_decider(session, actor, report)
     report.status = ReportStatus.REJECTED.value
     report.rejection_reason = reason
-    session.add(_record(report, actor, LineApproval.REJECTED.value, reason=reason))
+    session.add(_record(report, actor, ApprovalDecision.REJECTED, reason=reason))
     await session.flush()
     return report
 
@@ -197,6 +196,6 @@ async def return_expense_report(
         .values(approval_status=LineApproval.PENDING.value)
         .execution_options(synchronize_session="fetch")
     )
-    session.add(_record(report, actor, RETURNED, reason=reason))
+    session.add(_record(report, actor, ApprovalDecision.RETURNED, reason=reason))
     await session.flush()
     return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -27,7 +27,8 @@ def visible_rows(model: type[Any], actor: Actor) -> ColumnElement[bool] | None:
     """The WHERE clause that keeps `model`'s rows to the caller's, or None for global rows.
 
     Company-owned rows by their legal entity (M1); a legal entity by its own id; a user when
-    they share a legal entity with the caller; job runs by the K1 visibility rule.
+    they share a legal entity with the caller, and the caller themself (`me`, a user of no
+    legal entity yet); job runs by the K1 visibility rule.
     """
     from db.models.expenses import ExpenseLine, ExpenseReport
     from db.models.jobs import JobRun
@@ -47,7 +48,7 @@ def visible_rows(model: type[Any], actor: Actor) -> ColumnElement[bool] | None:
         members = select(UserLegalEntity.user_id).where(
             in_callers_entities(UserLegalEntity.legal_entity_id, actor)
         )
-        return AppUser.id.in_(members)
+        return or_(AppUser.id == actor.user_id, AppUser.id.in_(members))
     entity_column = getattr(model, "legal_entity_id", None)
     return in_callers_entities(entity_column, actor) if entity_column is not None else None
 

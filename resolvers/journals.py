@@ -125,11 +125,6 @@ async def journal_by_id(context: Context, journal_id: int) -> Journal | None:
     return await context.loaders.by_id(Journal).load(journal_id)
 
 
-async def entity_code(context: Context, legal_entity_id: int) -> str:
-    entity = await context.loaders.by_id(LegalEntity).load(legal_entity_id)
-    return entity.code if entity is not None else ""
-
-
 async def request_import(context: Context, legal_entity: str) -> Outcome[JobRun]:
     defer = deferrer(import_from_staging)
     return await run_mutation(

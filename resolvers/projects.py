@@ -65,6 +65,16 @@ async def manager_of(context: Context, user_id: int) -> AppUser | None:
     return await context.loaders.by_id(AppUser).load(user_id)
 
 
+async def legal_entities_of_user(context: Context, user_id: int, first: int) -> list[LegalEntity]:
+    """The user's legal entities among the caller's, in code order: two batched statements for
+    any number of users, memberships then entities (few per user: sliced after the sort)."""
+    memberships = await context.loaders.children(UserLegalEntity, "user_id").load(user_id)
+    ids = [membership.legal_entity_id for membership in memberships]
+    entities = await context.loaders.by_id(LegalEntity).load_many(ids)
+    found = sorted((e for e in entities if e is not None), key=lambda entity: entity.code)
+    return found[:first]
+
+
 async def legal_entity_of(context: Context, legal_entity_id: int) -> LegalEntity | None:
     return await context.loaders.by_id(LegalEntity).load(legal_entity_id)
 

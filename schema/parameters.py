@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from db.models import categories as category_models
 from db.models import master_data as master_models
 from db.models import parameters as models
 from db.models.parameters import LineProperty, PeriodUnit
 from resolvers import parameters as resolvers
 from resolvers.context import Info
+from schema.categories_types import ProjectCategory
 from schema.errors import UserError
 from schema.node import related
 from schema.pages import after_key, to_connection
@@ -21,7 +23,7 @@ from schema.parameters_accounts import (
 )
 from schema.parameters_input import LinePropertyInput, UpdateParametersInput
 from schema.projects_types import BillingType
-from schema.relay import Connection, encode_id
+from schema.relay import Connection
 
 
 @strawberry.type(description="The line property journal lines of one billing type get (M7, J3).")
@@ -58,20 +60,15 @@ class LegalEntityParameters:
         description="True: a line dated in a period that is not open gets the first day of the "
         "next open period as accounting date; false: it stays and fails at posting (J3)."
     )
-    default_project_category_id: strawberry.ID | None
 
     @classmethod
     def from_row(cls, row: models.LegalEntityParameters) -> LegalEntityParameters:
-        category = row.default_project_category_id
         return cls(
             row=row,
             journal_period_unit=PeriodUnit(row.journal_period_unit),
             lines_per_journal=row.lines_per_journal,
             batch_threshold=row.batch_threshold,
             move_to_next_open_period=row.move_to_next_open_period,
-            default_project_category_id=encode_id("ProjectCategory", category)
-            if category is not None
-            else None,
         )
 
     async def _account(self, info: Info, role: str) -> Account | None:
@@ -80,6 +77,14 @@ class LegalEntityParameters:
 
     async def _sequence(self, info: Info, pk: int | None) -> NumberSequence | None:
         return await related(info, master_models.NumberSequence, pk, NumberSequence.from_row)
+
+    @strawberry.field(
+        description="The project category a journal line gets when its transaction category "
+        "has none of this legal entity (J3); null when none is set."
+    )
+    async def default_project_category(self, info: Info) -> ProjectCategory | None:
+        pk = self.row.default_project_category_id
+        return await related(info, category_models.ProjectCategory, pk, ProjectCategory.from_row)
 
     @strawberry.field(description="The sequence voucher numbers are drawn from.")
     async def voucher_sequence(self, info: Info) -> NumberSequence | None:

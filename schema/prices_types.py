@@ -7,14 +7,18 @@ from decimal import Decimal
 
 import strawberry
 
+from db.models import categories as category_models
+from db.models import master_data as master_models
 from db.models import prices as models
 from resolvers import prices as resolvers
 from resolvers import units as unit_resolvers
 from resolvers.context import Info
+from schema.categories_types import TransactionCategory
+from schema.master_data import LegalEntity
 from schema.nested_lists import ALL, NestedFirst, nested_first
-from schema.node import register_node
+from schema.node import register_node, related
 from schema.projects_totals import described_enum
-from schema.relay import Node, encode_id
+from schema.relay import Node
 from schema.units import Unit
 
 PriceContext = described_enum(
@@ -41,9 +45,6 @@ PricingMethod = described_enum(
 
 @strawberry.type(description="(transaction category, unit) -> price, per the pricing method.")
 class PriceListLine(Node):
-    transaction_category_id: strawberry.ID = strawberry.field(
-        description="A TransactionCategory global id."
-    )
     pricing_method: PricingMethod = strawberry.field(  # type: ignore[valid-type]
         description="How the line computes a price."
     )
@@ -55,17 +56,25 @@ class PriceListLine(Node):
         description="Percent added to the cost (`15` is 15 %); null unless MARKUP."
     )
     unit_pk: strawberry.Private[int | None]
+    transaction_category_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: models.PriceListLine) -> PriceListLine:
         return cls(
             pk=row.id,
-            transaction_category_id=encode_id("TransactionCategory", row.transaction_category_id),
+            transaction_category_pk=row.transaction_category_id,
             pricing_method=models.PricingMethod(row.pricing_method),
             price=row.price,
             markup_percent=row.markup_percent,
             unit_pk=row.unit_id,
         )
+
+    @strawberry.field(description="The transaction category the line prices.")
+    async def transaction_category(self, info: Info) -> TransactionCategory:
+        pk = self.transaction_category_pk
+        row = await info.context.loaders.by_id(category_models.TransactionCategory).load(pk)
+        assert row is not None  # global row behind a foreign key
+        return TransactionCategory.from_row(row)
 
     @strawberry.field(description="Null: the line prices every unit.")
     async def unit(self, info: Info) -> Unit | None:
@@ -104,9 +113,11 @@ class PriceList(Node):
             legal_entity_pk=row.legal_entity_id,
         )
 
-    @strawberry.field
-    def legal_entity_id(self) -> strawberry.ID:
-        return encode_id("LegalEntity", self.legal_entity_pk)
+    @strawberry.field(description="The legal entity whose projects the list prices.")
+    async def legal_entity(self, info: Info) -> LegalEntity | None:
+        return await related(
+            info, master_models.LegalEntity, self.legal_entity_pk, LegalEntity.from_row
+        )
 
     @strawberry.field(description="Its prices, in the order they were added.")
     async def lines(self, info: Info, first: NestedFirst = ALL) -> list[PriceListLine]:

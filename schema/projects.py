@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from db.models import master_data as models
@@ -14,7 +16,7 @@ from schema.errors import UserError
 from schema.mutations import decoded, errors_of
 from schema.pages import after_key, to_connection
 from schema.projects_inputs import DeleteTaskArgument
-from schema.projects_types import BillingType, Project, Task, User
+from schema.projects_types import BillingType, Project, Role, Task, User
 from schema.relay import Connection, decode_id
 
 
@@ -208,12 +210,20 @@ class ProjectsQuery:
         self,
         info: Info,
         legal_entity: str | None = None,
-        role: str | None = None,
+        role: Annotated[
+            Role | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only the users who have this role."),
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[User]:
+        role_value = models.Role(role).value if role is not None else None
         page = await resolvers.users_page(
-            info.context, legal_entity=legal_entity, role=role, first=first, after=after_key(after)
+            info.context,
+            legal_entity=legal_entity,
+            role=role_value,
+            first=first,
+            after=after_key(after),
         )
         return to_connection(page.map(User.from_row))
 

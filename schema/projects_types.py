@@ -31,15 +31,38 @@ BillingType = described_enum(
 )
 
 
+Role = described_enum(
+    models.Role,
+    "Role",
+    "What a user may do, in every legal entity they work in (docs/authorization.md).",
+    {
+        "EMPLOYEE": "Records their own expense reports and sees only those.",
+        "PROJECT_MANAGER": "Manages projects: approves the expense and invoice lines of them.",
+        "ACCOUNTANT": "Posts to the ledger: expense reports, journals, vendor invoices, periods.",
+        "ADMIN": "May do anything the other roles may, and maintains master data.",
+    },
+)
+
+
 @strawberry.type(description="A person who signs in; works in one or more legal entities.")
 class User(Node):
     email: str = strawberry.field(description="The address the user signs in with; unique.")
     name: str = strawberry.field(description="The user's full name, as shown to others.")
-    roles: list[str]
+    roles: list[Role] = strawberry.field(  # type: ignore[valid-type]
+        description="What the user may do, in alphabetical order of the values' names."
+    )
 
     @classmethod
     def from_row(cls, row: models.AppUser) -> User:
-        return cls(pk=row.id, email=row.email, name=row.name, roles=sorted(row.roles))
+        roles = [models.Role(role) for role in sorted(row.roles)]
+        return cls(pk=row.id, email=row.email, name=row.name, roles=roles)
+
+    @strawberry.field(
+        description="The legal entities the user works in, in code order: those among yours."
+    )
+    async def legal_entities(self, info: Info, first: NestedFirst = ALL) -> list[LegalEntity]:
+        rows = await resolvers.legal_entities_of_user(info.context, self.pk, nested_first(first))
+        return [LegalEntity.from_row(row) for row in rows]
 
 
 @strawberry.type(description="A task of one project, in the project's legal entity (M1).")

@@ -60,8 +60,6 @@ BOUNDED_LISTS: Mapping[str, int] = {
 # Lists of values (no node below them): each is one row's own, short by construction.
 VALUE_LISTS: Mapping[str, str] = {
     "User.roles": "the user's roles, four at most",
-    "Viewer.roles": "the token's roles, four at most",
-    "Viewer.legalEntities": "the token's legal entities",
     "VendorInvoiceLine.warnings": "the price warning and UNLINKED, two at most",
     "UserError.field": "the path of one input field",
 }

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from db.models.master_data import AppUser
+from resolvers.api_error import ApiError
+from resolvers.caller import UNAUTHENTICATED
 from resolvers.context import Info
 from schema.node import node_source, related
+from schema.projects_types import User
 from schema.relay import Node
-
-
-@strawberry.type
-class Viewer:
-    user_id: strawberry.ID
-    roles: list[str]
-    legal_entities: list[str]
 
 
 @strawberry.type
@@ -26,11 +23,11 @@ class RootQuery:
         model, convert, pk = source
         return await related(info, model, pk, convert)
 
-    @strawberry.field(description="Who the token says you are.")
-    def me(self, info: Info) -> Viewer:
-        actor = info.context.actor
-        return Viewer(
-            user_id=strawberry.ID(str(actor.user_id)),
-            roles=sorted(actor.roles),
-            legal_entities=sorted(actor.legal_entities),
-        )
+    @strawberry.field(
+        description="You, the user your token signs in: your roles and your legal entities."
+    )
+    async def me(self, info: Info) -> User:
+        user = await related(info, AppUser, info.context.actor.user_id, User.from_row)
+        if user is None:  # deleted since the server last checked the token's session
+            raise ApiError("Your user no longer exists.", UNAUTHENTICATED)
+        return user

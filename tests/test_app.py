@@ -95,15 +95,15 @@ async def test_readyz_503_when_database_is_unreachable(settings: Settings) -> No
 async def test_metrics_count_operations_by_name(client: GraphQLClient, world: World) -> None:
     labels = {"operation": "AppMetricsProbe", "operation_type": "query"}
     before = await metric(client, "graphql_requests_total", **labels)
-    await client.data("query AppMetricsProbe { me { userId } }", token=world.tokens["admin"])
-    await client.data("query AppMetricsProbe { me { userId } }", token=world.tokens["admin"])
+    await client.data("query AppMetricsProbe { me { id } }", token=world.tokens["admin"])
+    await client.data("query AppMetricsProbe { me { id } }", token=world.tokens["admin"])
     assert await metric(client, "graphql_requests_total", **labels) == before + 2
 
 
 async def test_metrics_count_errors_by_code(client: GraphQLClient, world: World) -> None:
     unauthenticated = await metric(client, "graphql_errors_total", code="UNAUTHENTICATED")
     bad_input = await metric(client, "graphql_errors_total", code="BAD_USER_INPUT")
-    await client.execute("{ me { userId } }")
+    await client.execute("{ me { id } }")
     await client.execute(
         "{ legalEntities(first: 0) { nodes { code } } }", token=world.tokens["admin"]
     )

@@ -23,7 +23,7 @@ from schema import schema
 from tests.support.client import GraphQLClient
 from tests.support.scratch_db import scratch_database
 
-ME = "{ me { userId roles legalEntities } legalEntities { nodes { code } } }"
+ME = "{ me { id roles legalEntities { code } } legalEntities { nodes { code } } }"
 
 
 def run_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -127,8 +127,8 @@ async def test_every_demo_token_works(settings: Settings, demo_engine: AsyncEngi
     async with GraphQLClient.for_app(create_app(settings, engine=demo_engine)) as client:
         for item in tokens:
             data = await client.data(ME, token=item.token)
-            assert data["me"]["roles"] == item.roles
-            assert data["me"]["legalEntities"] == item.legal_entities
+            assert [role.lower() for role in data["me"]["roles"]] == item.roles
+            assert [e["code"] for e in data["me"]["legalEntities"]] == item.legal_entities
             codes = sorted(node["code"] for node in data["legalEntities"]["nodes"])
             assert codes == item.legal_entities
 

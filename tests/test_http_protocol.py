@@ -10,6 +10,7 @@ import pytest
 
 from http_protocol import MAX_BODY_BYTES
 from persisted_queries import PersistedQueryStore
+from schema.relay import encode_id
 from tests.support.client import GraphQLClient
 from tests.support.counter import StatementCounter
 from tests.support.world import World
@@ -154,7 +155,7 @@ async def test_request_errors_are_400_without_data_in_graphql_response_json(
 async def test_a_body_over_the_limit_is_refused_before_it_is_read_whole(
     client: GraphQLClient, world: World
 ) -> None:
-    query = "{ me { userId } }" + " " * MAX_BODY_BYTES
+    query = "{ me { id } }" + " " * MAX_BODY_BYTES
     response = await client.http.post(
         "/graphql",
         json={"query": query},
@@ -162,8 +163,8 @@ async def test_a_body_over_the_limit_is_refused_before_it_is_read_whole(
     )
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-    small = await client.data("{ me { userId } }", token=world.tokens["admin"])
-    assert small["me"]["userId"] == str(world.users["admin"].id)
+    small = await client.data("{ me { id } }", token=world.tokens["admin"])
+    assert small["me"]["id"] == encode_id("User", world.users["admin"].id)
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])

@@ -106,7 +106,7 @@ def test_a_safe_request_id_is_kept() -> None:
 
 
 async def test_a_header_that_is_not_utf8_is_read_not_a_500(app: ASGIApp) -> None:
-    body = b'{"query": "{ me { userId } }"}'
+    body = b'{"query": "{ me { id } }"}'
     answer = await send_raw(
         app, "POST", headers=[JSON, (b"authorization", b"Bearer \xff")], body=body
     )

@@ -39,6 +39,14 @@ class LineApproval(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class ApprovalDecision(enum.StrEnum):
+    """What an ExpenseApproval row records (E2)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+
+
 class ExpenseReport(Base):
     __tablename__ = "expense_report"
     id: Mapped[int] = pk_column()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from jobs.approval import approve_expenses
+from schema.relay import encode_id
 from tests.support.client import GraphQLClient
 from tests.support.counter import StatementCounter
 from tests.support.expenses import (
@@ -42,7 +43,7 @@ query Deep($first: Int!) {
       lines {
         id lineNumber date quantity unitPrice amount salesTax nonRecoverableTax total
         currencyCode merchant chargeable approvalStatus
-        category { id code defaultAccountId sharedCategory { transactionClass expenseType
+        category { id code defaultAccount { number } sharedCategory { transactionClass expenseType
           transactionCategory { code sharedCategories { transactionClass } } } }
         project { code billingType manager { name } tasks { code } legalEntity { code } }
         task { code project { code } }
@@ -146,7 +147,7 @@ query Actuals($pending: Boolean) {
   }
   costs: actuals(filter: {actualType: COST}) { nodes { amount } }
   runs: jobRuns(status: QUEUED) { nodes { id taskName status progress { __typename done total }
-    attempt error createdAt startedAt finishedAt log { level message entityType entityId } } }
+    attempt error createdAt startedAt finishedAt log { level message entity { id } } } }
 }"""
 
 
@@ -217,11 +218,11 @@ async def test_m1_the_first_authorization_header_is_the_caller_on_both_paths(
     whether its query is planned or not: never another caller's legal entities."""
     employee, admin = setup.world.tokens["employee"], setup.world.tokens["admin"]
     headers = [("Authorization", f"Bearer {employee}"), ("Authorization", f"Bearer {admin}")]
-    me = "{ me { userId roles legalEntities } }"
+    me = "{ me { id roles legalEntities { code } } }"
     bodies = []
     for app in (client, reference):
         for query in (me, me.replace("roles", "roles @include(if: true)")):
             response = await app.http.post("/graphql", json={"query": query}, headers=headers)
             bodies.append(response.json())
-    employee_id = str(setup.world.users["employee"].id)
-    assert all(body["data"]["me"]["userId"] == employee_id for body in bodies), bodies
+    employee_id = encode_id("User", setup.world.users["employee"].id)
+    assert all(body["data"]["me"]["id"] == employee_id for body in bodies), bodies

@@ -14,7 +14,7 @@ from tests.support.world import World
 
 __all__ = ["reference"]
 
-RUNS = """query Runs { jobRuns { nodes { taskName log { level entityType entityId
+RUNS = """query Runs { jobRuns { nodes { taskName log { level message
   entity { __typename id ... on ExpenseReport { number status } ... on User { email }
     ... on LegalEntity { code } } } } } }"""
 

@@ -128,9 +128,9 @@ async def test_the_cost_limit_allows_its_value_and_refuses_one_node_more_on_both
     limited: tuple[GraphQLClient, GraphQLClient], journals: World
 ) -> None:
     token = journals.tokens["accountant"]
-    at_limit, path = await both(*limited, "{ " + PAGE + " me { userId } }", {}, token)
+    at_limit, path = await both(*limited, "{ " + PAGE + " me { id } }", {}, token)
     assert path == "compiled" and "errors" not in at_limit, at_limit
-    over, path = await both(*limited, "{ " + PAGE + " me { userId } m: me { userId } }", {}, token)
+    over, path = await both(*limited, "{ " + PAGE + " me { id } m: me { id } }", {}, token)
     assert path is None and over["data"] is None
     assert over["errors"][0]["extensions"] == {
         "code": "QUERY_TOO_COSTLY",

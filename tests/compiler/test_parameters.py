@@ -23,7 +23,7 @@ PARAMETERS = """
 query Parameters($entity: String!, $after: String) {
   parameters(legalEntity: $entity) {
     __typename journalPeriodUnit linesPerJournal batchThreshold moveToNextOpenPeriod
-    defaultProjectCategoryId
+    defaultProjectCategory { id code transactionCategory { code } }
     voucherSequence { id __typename code prefix width legalEntity { code } }
     journalSequence { code }
     lineProperties { billingType lineProperty __typename }
@@ -78,7 +78,7 @@ async def test_m7_parameters_accounts_and_sequences_read_the_same_for_every_role
     admin = configured.tokens["admin"]
     body, _ = await both(client, reference, PARAMETERS, {"entity": "USPM"}, admin)
     found = body["data"]["parameters"]
-    assert found["defaultProjectCategoryId"] and found["journalSequence"] is None, found
+    assert found["defaultProjectCategory"]["code"] and found["journalSequence"] is None, found
     assert [m["lineProperty"] for m in found["lineProperties"]] == ["NON_CHARGEABLE", "CHARGEABLE"]
 
 

@@ -28,8 +28,8 @@ query Lists($entity: String, $context: PriceContext, $after: String, $list: ID!,
   line: node(id: $line) { ... on PriceListLine { pricingMethod price unit { code } } }
 }
 fragment List on PriceList {
-  id name context currencyCode validFrom validTo isDefault legalEntityId
-  lines(first: 10) { id __typename transactionCategoryId pricingMethod price markupPercent
+  id name context currencyCode validFrom validTo isDefault legalEntity { id code }
+  lines(first: 10) { id __typename transactionCategory { id code } pricingMethod price markupPercent
     unit { id code factor unitGroup { code } } }
 }"""
 

@@ -24,7 +24,7 @@ from tests.support.world import World
 
 __all__ = ["reference"]  # a fixture, used by name
 
-ME = "{ me { userId roles legalEntities } }"
+ME = "{ me { id roles legalEntities { code } } }"
 NEW = 'createLegalEntity(input: {code: "NEW1", name: "New", currencyCode: "USD"})'
 CREATE = f"mutation {{ {NEW} {{ legalEntity {{ code }} errors {{ code message }} }} }}"
 
@@ -252,8 +252,9 @@ async def test_refresh_token_carries_current_rights(
     assert (claims.user_id, claims.legal_entities) == (manager.id, frozenset({"USPM", "DEPM"}))
     assert claims.session_id == verify_token(settings, world.tokens["manager"]).session_id
     me = await client.data(ME, token=payload["accessToken"])
-    assert me["me"]["legalEntities"] == ["DEPM", "USPM"]
-    assert me["me"]["roles"] == ["employee", "project_manager"]
+    assert me["me"]["legalEntities"] == [{"code": "DEPM"}, {"code": "USPM"}]
+    assert me["me"]["roles"] == ["EMPLOYEE", "PROJECT_MANAGER"]
+    assert me["me"]["id"] == encode_id("User", manager.id)  # a global id node(id:) accepts
 
 
 async def test_expected_errors_are_answered_not_logged_as_server_faults(

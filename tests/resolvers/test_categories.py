@@ -32,7 +32,7 @@ mutation($input: UpdateSharedCategoryInput!) {
 CREATE_EC = """
 mutation($input: CreateExpenseCategoryInput!) {
   createExpenseCategory(input: $input) {
-    expenseCategory { id code defaultAccountId legalEntity { code }
+    expenseCategory { id code defaultAccount { id } legalEntity { code }
                       sharedCategory { transactionClass } transactionCategory { code } }
     errors { code field message }
   }
@@ -40,7 +40,7 @@ mutation($input: CreateExpenseCategoryInput!) {
 UPDATE_EC = """
 mutation($input: UpdateExpenseCategoryInput!) {
   updateExpenseCategory(input: $input) {
-    expenseCategory { code name defaultAccountId }
+    expenseCategory { code name defaultAccount { id } }
     errors { code field message }
   }
 }"""
@@ -210,7 +210,7 @@ async def test_m1_m2_expense_category_account_of_another_legal_entity_refused(
     payload = await client.mutate(
         CREATE_EC, {"input": {**data, "defaultAccountId": us_account}}, token=world.tokens["admin"]
     )
-    assert payload["expenseCategory"]["defaultAccountId"] == us_account
+    assert payload["expenseCategory"]["defaultAccount"] == {"id": us_account}
     # Updating to the other company's account is refused too; clearing it is allowed.
     ec_id = payload["expenseCategory"]["id"]
     payload = await client.mutate(
@@ -224,7 +224,7 @@ async def test_m1_m2_expense_category_account_of_another_legal_entity_refused(
         {"input": {"id": ec_id, "name": "Trips", "defaultAccountId": None}},
         token=world.tokens["accountant"],
     )
-    assert payload["expenseCategory"] == {"code": "TRV", "name": "Trips", "defaultAccountId": None}
+    assert payload["expenseCategory"] == {"code": "TRV", "name": "Trips", "defaultAccount": None}
 
 
 async def test_m2_delete_refused_while_in_use_and_allowed_afterwards(

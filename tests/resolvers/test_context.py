@@ -110,7 +110,7 @@ async def test_a_failing_mutation_writes_nothing(
         await session.flush()
         ghost = (await sign_in(session, settings, user.id)).access_token
         await session.commit()
-    await client.data("{ me { userId } }", token=ghost)  # its session checked, and cached
+    await client.data("{ me { id } }", token=ghost)  # its session checked, and cached
     async with engine.begin() as conn:
         await conn.execute(text("DELETE FROM app_user WHERE id = :id"), {"id": user.id})
     wire.reset()

@@ -87,7 +87,7 @@ async def test_e2_report_spanning_two_projects_needs_both_managers(
         (a["decision"], a["lineNumber"], a["user"]["name"])
         for a in data["expenseReport"]["approvals"]
     ]
-    assert decisions == [("approved", 1, "Manager"), ("approved", 2, "Manager2")]
+    assert decisions == [("APPROVED", 1, "Manager"), ("APPROVED", 2, "Manager2")]
 
 
 async def test_e2_no_self_approval_unless_admin(
@@ -175,8 +175,8 @@ async def test_e1_reject_needs_a_reason_then_return_to_draft(
     assert edited["errors"] == []
     data = await client.data(APPROVALS, {"id": report_id}, token=setup.world.tokens["manager"])
     assert [(a["decision"], a["reason"]) for a in data["expenseReport"]["approvals"]] == [
-        ("rejected", "No receipt"),
-        ("returned", "Fixing"),
+        ("REJECTED", "No receipt"),
+        ("RETURNED", "Fixing"),
     ]
     report = await session.scalar(select(ExpenseReport))
     assert report is not None and report.rejection_reason is None

@@ -28,7 +28,7 @@ __all__ = ["committed", "jobs_app", "reference"]  # fixtures, used by name
 RUNS = """
 query($status: JobStatus, $taskName: String, $first: Int, $after: String) {
   jobRuns(status: $status, taskName: $taskName, first: $first, after: $after) {
-    edges { node { id taskName status log { level message entityType entityId } } }
+    edges { node { id taskName status log { level message } } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
@@ -37,7 +37,7 @@ query($id: ID!) {
   jobRun(id: $id) {
     id taskName status attempt error startedAt finishedAt
     progress { done total }
-    log { level message entityType entityId }
+    log { level message entity { __typename id } }
   }
 }"""
 START = """
@@ -129,13 +129,8 @@ async def test_k1_job_run_shows_progress_timestamps_and_log(
     assert (run["id"], run["status"], run["attempt"], run["error"]) == (run_id, "FAILED", 1, "boom")
     assert run["progress"] == {"done": 1, "total": 2}
     assert run["log"] == [
-        {"level": "INFO", "message": "Posted journal 7.", "entityType": None, "entityId": None},
-        {
-            "level": "ERROR",
-            "message": "Line 3 failed.",
-            "entityType": "journal_line",
-            "entityId": 3,
-        },
+        {"level": "INFO", "message": "Posted journal 7.", "entity": None},
+        {"level": "ERROR", "message": "Line 3 failed.", "entity": None},  # no journal line 3
     ]
     # Another legal entity's run, or a global run for a project manager: null.
     for other in (runs["DEPM"], runs["global"]):

@@ -22,7 +22,7 @@ from tests.support.world import World
 JOURNALS = """
 query($status: JournalStatus, $first: Int!) {
   journals(status: $status, first: $first) {
-    edges { node { id number status lineCount legalEntity
+    edges { node { id number status periodUnit lineCount legalEntity { code }
       lines(first: 10) { id status voucherNumber exchangeRate
         dimensions(first: 10) { dimension sharePercent }
         actual { id amount expenseReport { id } } voucher { id lines(first: 10) { debit credit } }

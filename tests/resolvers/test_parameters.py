@@ -20,7 +20,7 @@ PARAMETERS = f"""
 query($le: String!) {{
   parameters(legalEntity: $le) {{
     journalPeriodUnit linesPerJournal batchThreshold moveToNextOpenPeriod
-    defaultProjectCategoryId
+    defaultProjectCategory {{ code }}
     voucherSequence {{ code prefix }} journalSequence {{ code prefix }}
     lineProperties {{ billingType lineProperty }}
     {ACCOUNT_FIELDS}

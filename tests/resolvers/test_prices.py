@@ -26,7 +26,8 @@ mutation($input: CreatePriceListInput!) {
 ADD_LINE = """
 mutation($input: AddPriceListLineInput!) {
   addPriceListLine(input: $input) {
-    priceListLine { id pricingMethod price markupPercent unit { code } transactionCategoryId }
+    priceListLine { id pricingMethod price markupPercent unit { code }
+      transactionCategory { code } }
     errors { code field message }
   }
 }"""

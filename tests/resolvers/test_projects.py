@@ -188,8 +188,8 @@ async def test_projects_filters_and_keyset_pages(
 
 
 async def test_users_lists_the_callers_entities(client: GraphQLClient, world: World) -> None:
-    query = "query($role: String) { users(role: $role) { nodes { email roles } } }"
-    data = await client.data(query, {"role": "project_manager"}, world.tokens["manager"])
+    query = "query($role: Role) { users(role: $role) { nodes { email roles } } }"
+    data = await client.data(query, {"role": "PROJECT_MANAGER"}, world.tokens["manager"])
     assert [n["email"] for n in data["users"]["nodes"]] == [
         "manager@example.com",
         "manager2@example.com",

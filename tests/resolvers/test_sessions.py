@@ -19,7 +19,7 @@ from tests.support.client import GraphQLClient
 from tests.support.served import Served, served
 from tests.support.world import World, signed_in
 
-ME = "{ me { userId roles legalEntities } }"
+ME = "{ me { id roles legalEntities { code } } }"
 REFRESH = """mutation($t: String!) { refreshToken(input: {refreshToken: $t}) {
   accessToken accessTokenExpiresAt refreshToken sessionExpiresAt
   errors { code field message } } }"""
@@ -63,7 +63,7 @@ async def test_refresh_rotates_and_a_reused_refresh_token_revokes_the_session(
     minutes = (expires - dt.datetime.now(dt.UTC)) / dt.timedelta(minutes=1)
     assert settings.access_token_minutes - 1 < minutes <= settings.access_token_minutes
     assert verify_token(settings, fresh["accessToken"]).session_id == signed_in_row.id
-    assert (await client.data(ME, token=fresh["accessToken"]))["me"]["roles"] == ["employee"]
+    assert (await client.data(ME, token=fresh["accessToken"]))["me"]["roles"] == ["EMPLOYEE"]
 
     reused = await client.mutate(REFRESH, {"t": first_refresh})
     assert reused["accessToken"] is None and reused["refreshToken"] is None
@@ -96,7 +96,7 @@ async def test_an_unknown_refresh_token_is_refused_and_revokes_nothing(
         payload = await client.mutate(REFRESH, {"t": guess})
         assert [error["code"] for error in payload["errors"]] == ["INVALID"]
         assert payload["errors"][0]["message"] == "This refresh token is not valid. Sign in again."
-    assert (await client.data(ME, token=world.tokens["employee"]))["me"]["roles"] == ["employee"]
+    assert (await client.data(ME, token=world.tokens["employee"]))["me"]["roles"] == ["EMPLOYEE"]
 
 
 async def test_a_session_ends_at_its_absolute_lifetime_however_often_refreshed(
@@ -127,7 +127,7 @@ async def test_signing_out_ends_the_access_token_at_once_despite_the_cache(
     """The client's app caches a session's access for AUTH_CACHE_SECONDS (5): revoking it
     here forgets it at once."""
     token = world.tokens["manager"]
-    assert (await client.data(ME, token=token))["me"]["legalEntities"] == ["USPM"]  # cached
+    assert (await client.data(ME, token=token))["me"]["legalEntities"] == [{"code": "USPM"}]
     signed_out = await client.mutate(SIGN_OUT, {"i": {}}, token=token)
     sid = str(verify_token(settings, token).session_id)
     assert signed_out == {"sessionId": sid, "errors": []}
@@ -167,7 +167,7 @@ async def test_m1_an_admin_ends_the_sessions_of_a_user_of_their_legal_entities(
     assert foreign["errors"][0]["code"] == missing["errors"][0]["code"] == "NOT_FOUND"
     assert foreign["revokedSessions"] is None and missing["revokedSessions"] is None
     for token in (first, second):
-        assert (await client.data(ME, token=token))["me"]["roles"] == ["employee"]
+        assert (await client.data(ME, token=token))["me"]["roles"] == ["EMPLOYEE"]
 
     revoked = await client.mutate(REVOKE_USER, {"u": user_id}, token=world.tokens["admin"])
     assert revoked == {"revokedSessions": 2, "errors": []}

@@ -28,12 +28,12 @@ async def test_a_repeated_document_is_validated_once(
     reference: GraphQLClient, world: World, validations: list[Any]
 ) -> None:
     """On strawberry's path (the compiled path keeps its own cache of checked documents)."""
-    document = _unique("query { me { userId } }")
+    document = _unique("query { me { id } }")
     for _ in range(3):
         assert await reference.data(document, token=world.tokens["admin"])
     assert len(validations) == 1
 
-    await reference.data(_unique("query { me { userId } }"), token=world.tokens["admin"])
+    await reference.data(_unique("query { me { id } }"), token=world.tokens["admin"])
     assert len(validations) == 2
 
 

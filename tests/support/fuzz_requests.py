@@ -19,7 +19,7 @@ from schema.relay import encode_id
 # Documents with the variables the generated requests fill: cursors, ids, Int, Decimal, Date.
 DOCUMENTS = (
     "{ __typename }",
-    "{ me { userId } }",
+    "{ me { id } }",
     "query($after: String, $first: Int) { expenseReports(first: $first, after: $after)"
     " { nodes { id } pageInfo { endCursor } } }",
     "query($after: String) { journals(after: $after) { nodes { id number } } }",

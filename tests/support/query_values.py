@@ -87,7 +87,6 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
         "periodStart": sorted({j["periodStart"] for j in journals if j["periodStart"]}) + days,
         "number": [*numbers, "NOPE"],
         "originalJournalNumber": numbers,
-        "role": ["employee", "project_manager", "accountant", "admin", "Admin", "nope"],
         "fromCurrency": [*currencies, "DKK", "NOPE"],
         "toCurrency": [*currencies, "DKK"],
         "exchangeRateOn.fromCurrency": currencies,
