@@ -82,7 +82,8 @@ class Actual(Node):
         description="The kind of document that created the actual."
     )
     transaction_date: dt.date = strawberry.field(
-        description="Date of the transaction (ISO 8601 date); the exchange rate is that of this date (M6)."
+        description="Date of the transaction (ISO 8601 date); the exchange rate is that of "
+        "this date (M6)."
     )
     quantity: Decimal = strawberry.field(description="How many units; negative on a reversal (A1).")
     currency_code: str = strawberry.field(
@@ -95,7 +96,8 @@ class Actual(Node):
         description="Why the price is 0 or missing (M4); null when priced normally."
     )
     description: str = strawberry.field(
-        description="Free text copied from the source line; the one field that may change later (A1)."
+        description="Free text copied from the source line; the one field that may change "
+        "later (A1)."
     )
     created_at: dt.datetime = strawberry.field(
         description="When the actual was recorded (ISO 8601 date-time, UTC)."
@@ -224,7 +226,9 @@ class ReverseActualInput:
 
 @strawberry.type(description="The reversal; null when `errors` says why not.")
 class ActualPayload:
-    actual: Actual | None = strawberry.field(description="The reversal.")
+    actual: Actual | None = strawberry.field(
+        description="The new reversal (UNADJUSTABLE); null when `errors` says why not."
+    )
     errors: list[UserError] = strawberry.field(
         description="Why nothing was reversed; empty on success."
     )
@@ -255,12 +259,7 @@ class ActualsQuery:
         page = await resolvers.actuals_page(
             info.context,
             where,
-            window=window("Actual",
-            first,
-            after,
-            last,
-            before,
-            order_of(order_by)),
+            window=window("Actual", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(Actual.from_row))
 

@@ -95,7 +95,10 @@ class ExpensesQuery:
 
 @strawberry.type
 class ExpensesMutation(ExpenseApprovalMutation):
-    @strawberry.mutation(description="A Draft report of yours (E1).")
+    @strawberry.mutation(
+        description="Start a Draft expense report of yours in one of your legal entities (E1); "
+        "add its lines with `addExpenseLine`."
+    )
     async def create_expense_report(
         self,
         info: Info,

@@ -82,7 +82,7 @@ class Journal(Node):
     status: JournalStatus = strawberry.field(  # type: ignore[valid-type]
         description="Where the journal is: Draft, Processing, Posted or Error (J6)."
     )
-    period_unit: PeriodUnit = strawberry.field(  # type: ignore[valid-type]
+    period_unit: PeriodUnit = strawberry.field(
         description="How the journal's lines are grouped into periods (J2)."
     )
     period_start: dt.date | None = strawberry.field(
