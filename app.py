@@ -35,6 +35,7 @@ from db.events import EventListener
 from db.session import make_autocommit_session_factory, make_engine, make_session_factory
 from db.statement_budget import limit_statements
 from db.urls import engine_url
+from graphiql import page as graphiql
 from http_protocol import GraphQLHttp
 from jobs.app import open_jobs
 from jobs.supervision import WorkerSupervisor
@@ -70,6 +71,10 @@ class GraphQLApp(StrictGraphQL):
             keep_alive_interval=15,
         )
         self.settings = settings
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page (graphiql/): strawberry's loads its scripts from a CDN."""
+        return graphiql.page(request)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session: AsyncSession = request.scope["state"]["session"]
@@ -216,6 +221,7 @@ def create_app(
         access = autocommit or session_factory
         view = CompiledReads(view, Planner(schema._schema, settings), settings, fetch, access)
     graphql = GraphQLHttp(view, settings)
+    ide = settings.graphiql_enabled
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -241,6 +247,8 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            # The GraphiQL page's scripts and styles (cached for good: their URLs are versioned).
+            *([Route(graphiql.STATIC_URL + "/{name}", graphiql.asset)] if ide else []),
         ],
         # Outermost: a preflight is answered before any route (/graphql refuses OPTIONS).
         middleware=[Middleware(Cors, origins=settings.cors_origins)],

@@ -1,0 +1,1 @@
+"""GraphiQL served entirely by this server (page.py); its assets are vendored in static/."""
