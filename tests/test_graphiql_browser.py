@@ -49,7 +49,7 @@ def _install_chromium() -> str | None:
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         return "Chromium cannot be installed here: it needs apt-get, run as root"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+    install = ["apt-get", "install", "-y", "chromium"]
     for command in (install, ["apt-get", "update"], install):  # the lists may be missing
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
         if command is install and result.returncode == 0 and CHROMIUM.exists():
