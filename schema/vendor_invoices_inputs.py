@@ -47,7 +47,9 @@ class CreateVendorInvoiceInput:
 class UpdateVendorInvoiceInput:
     id: strawberry.ID = strawberry.field(description="The VendorInvoice.")
     number: str | None = strawberry.field(default=None, description="Unique per vendor (V9).")
-    invoice_date: dt.date | None = strawberry.field(default=None, description="Invoice date.")
+    invoice_date: dt.date | None = strawberry.field(
+        default=None, description="The date printed on the invoice; null keeps it."
+    )
     description: str | None = strawberry.field(default=None, description="Free text.")
     vendor_id: strawberry.ID | None = strawberry.field(default=None, description="A Vendor.")
     subcontract_id: strawberry.ID | None = strawberry.field(
