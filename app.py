@@ -49,6 +49,7 @@ from observability import (
     request_id_from,
 )
 from readiness import readyz
+from request_ids import STATE_KEY, RequestIds
 from resolvers.access import forget_change
 from resolvers.context import ApiError, Context, close_session
 from schema import schema
@@ -138,7 +139,10 @@ class SessionScope:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        request_id = request_id_from(scope.get("headers") or [])
+        # RequestIds, in front of every route, chose it; an app without it (a test's) here.
+        request_id = scope.get("state", {}).get(STATE_KEY) or request_id_from(
+            scope.get("headers") or []
+        )
         structlog.contextvars.bind_contextvars(request_id=request_id)
         session = self.sessions()
         # Neither session connects before its first statement: the unused one costs nothing.
@@ -251,7 +255,10 @@ def create_app(
             *([Route(graphiql.STATIC_URL + "/{name}", graphiql.asset)] if ide else []),
         ],
         # Outermost: a preflight is answered before any route (/graphql refuses OPTIONS).
-        middleware=[Middleware(Cors, origins=settings.cors_origins)],
+        middleware=[
+            Middleware(RequestIds),  # first: X-Request-Id on every response, preflights' too
+            Middleware(Cors, origins=settings.cors_origins),
+        ],
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging.config
 import os
 import signal
 import sys
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config import PROJECT_ROOT, Settings, get_settings
 from db.migrate import is_at_head, upgrade
 from db.urls import libpq_url
+from logs import stdlib_config
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -103,8 +105,11 @@ def api_app() -> Starlette:
     collector set for serving, now that the imports and the app are built."""
     from app import create_app
     from observability import tune_gc
+    from tracing import configure_tracing
 
-    app = create_app(get_settings().model_copy(update={"run_worker": False}))
+    settings = get_settings()
+    configure_tracing(settings)  # with OTEL_EXPORTER_OTLP_ENDPOINT: this process's exporter
+    app = create_app(settings.model_copy(update={"run_worker": False}))
     tune_gc()
     return app
 
@@ -119,6 +124,9 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "log_level": "info",
+        # Its records through structlog's formatter: JSON lines outside development, as the
+        # API's own (logs.py), rather than uvicorn's plain text.
+        "log_config": stdlib_config(settings.is_development),
         # One unstructured line per request cost a twentieth of a compiled read's CPU: kept
         # for development, where a person watches the terminal; the API logs its own events.
         "access_log": settings.is_development,
@@ -223,6 +231,7 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
     from observability import configure_logging
 
     configure_logging(settings.is_development)
+    logging.config.dictConfig(stdlib_config(settings.is_development))  # procrastinate's too
     # Ctrl-C is the normal way to stop a foreground worker, not an error.
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(

@@ -10,12 +10,18 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+import logs
+
+if TYPE_CHECKING:
+    from config import Settings
 
 REQUESTS = Counter(
     "graphql_requests_total", "GraphQL operations executed", ["operation", "operation_type"]
@@ -59,17 +65,23 @@ def count_statements(engine: AsyncEngine) -> None:
 
 
 def configure_logging(development: bool) -> None:
-    renderer: structlog.typing.Processor = (
-        structlog.dev.ConsoleRenderer() if development else structlog.processors.JSONRenderer()
-    )
+    """structlog's own lines; the standard library's (uvicorn, procrastinate) are rendered
+    the same way where logs.stdlib_config is applied (`cli.py run` and `worker`).
+
+    Configured again (another app in the process), the processors change in their list: a
+    logger cached on first use keeps that list, and renders as configured now."""
+    processors: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        *logs.rendering(development),
+    ]
+    if structlog.is_configured():
+        configured: list[Any] = structlog.get_config()["processors"]
+        configured[:] = processors
+        return
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            renderer,
-        ],
+        processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
@@ -77,6 +89,67 @@ def configure_logging(development: bool) -> None:
 
 
 log = structlog.get_logger("projops")
+
+# Operation names of persisted queries (persisted_queries.py), kept as /metrics labels; past
+# this many, further names are `other` like any other name a client chooses.
+MAX_LEARNED_OPERATIONS = 500
+ANONYMOUS = "anonymous"  # the name of an operation without one, in logs and labels
+_learned_operations: set[str] = set()
+
+
+def learn_operations(names: Iterable[str]) -> None:
+    for name in names:
+        if len(_learned_operations) >= MAX_LEARNED_OPERATIONS:
+            return
+        _learned_operations.add(name)
+
+
+@lru_cache(maxsize=8)
+def _fixed_operations(listed: str) -> frozenset[str]:
+    return frozenset(name.strip() for name in listed.split(",") if name.strip())
+
+
+def operation_label(name: str | None, listed: str = "") -> str:
+    """The /metrics label of an operation: its name when it is one of a bounded set (a
+    persisted query's, or METRICS_OPERATIONS), else `other`; any client chose the others,
+    and each label value is a time series kept for as long as the process lives."""
+    if name is None or name == ANONYMOUS:
+        return ANONYMOUS
+    if name in _learned_operations or name in _fixed_operations(listed):
+        return name
+    return "other"
+
+
+def log_operation(
+    settings: Settings,
+    *,
+    name: str | None,
+    kind: str,
+    started: float,
+    codes: list[str],
+    user_id: int | None,
+    compiled: bool,
+) -> None:
+    """One line and the metrics of an operation, whichever read path answered it (its
+    request id comes from the request's context variables)."""
+    seconds = time.perf_counter() - started
+    label = operation_label(name, settings.metrics_operations)
+    REQUESTS.labels(operation=label, operation_type=kind).inc()
+    LATENCY.labels(operation=label, operation_type=kind).observe(seconds)
+    log.info(
+        "graphql_operation",
+        operation=name if name is not None else ANONYMOUS,
+        operation_type=kind,
+        duration_ms=round(seconds * 1000, 3),
+        error_codes=codes,
+        user_id=user_id,
+        compiled=compiled,
+    )
+    if compiled and settings.otel_exporter_otlp_endpoint:
+        from tracing import compiled_span  # strawberry's extension traces the others
+
+        compiled_span(name, seconds, {"graphql.operation.type": kind, "projops.compiled": True})
+
 
 # A client's X-Request-Id is kept when it is this safe in a log line and a header (a UUID,
 # a ULID, a trace id); anything else (not ASCII, control characters, 10 KB) is replaced.

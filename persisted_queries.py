@@ -14,8 +14,13 @@ import hashlib
 from collections import OrderedDict
 from typing import Any
 
+from graphql import GraphQLError, OperationDefinitionNode, parse
+
+from observability import learn_operations
+
 MAX_DOCUMENTS = 5000
 MAX_BYTES = 16 * 1024 * 1024
+MAX_NAMING_TOKENS = 5000  # MAX_TOKENS' default: a longer document is refused when it runs
 
 
 class PersistedQueryError(Exception):
@@ -62,11 +67,26 @@ class PersistedQueryStore:
             return  # would evict everything else and still not fit
         if digest not in self._documents:
             self.size += size
+            # A client's own documents, sent once: their operations are /metrics labels.
+            learn_operations(operation_names(query))
         self._documents[digest] = query
         self._documents.move_to_end(digest)
         while len(self._documents) > self.max_documents or self.size > self.max_bytes:
             _, evicted = self._documents.popitem(last=False)
             self.size -= len(evicted.encode())
+
+
+def operation_names(query: str) -> list[str]:
+    """The names of a document's operations (none for a document that does not parse)."""
+    try:
+        document = parse(query, no_location=True, max_tokens=MAX_NAMING_TOKENS)
+    except GraphQLError:
+        return []
+    return [
+        definition.name.value
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode) and definition.name is not None
+    ]
 
 
 def _digest(persisted: object) -> str:

@@ -24,7 +24,7 @@ from db import outage
 from db.statement_budget import is_statement_timeout
 from domain.actors import Actor
 from http_protocol import PARSED_REQUEST
-from observability import ERRORS, LATENCY, READ_FALLBACKS, REQUESTS, SQL_STATEMENTS, log
+from observability import ERRORS, READ_FALLBACKS, SQL_STATEMENTS, log, log_operation
 from resolvers.access import OpenSession, authenticate
 from resolvers.auth import AuthenticationError, bearer_token, verify_token
 from resolvers.time_budget import TIMED_OUT, TIMEOUT
@@ -85,7 +85,7 @@ class CompiledReads:
         logged) and strawberry answers."""
         started = time.perf_counter()
         try:
-            request = await self._planned(scope)
+            planned = await self._planned(scope)
         except Exception as error:  # a fault of this path: strawberry still answers the request
             if outage.is_outage(error):  # checking the caller's session: the client retries
                 await _respond_unavailable(scope, send, error)
@@ -93,9 +93,23 @@ class CompiledReads:
             READ_FALLBACKS.labels(reason="failed").inc()
             log.warning("compiled_read_failed", exc_info=True, stage="planning")
             return False
-        if request is None:
+        if planned is None:
             READ_FALLBACKS.labels(reason="unplanned").inc()
             return False
+        request, user_id = planned
+
+        def logged(*codes: str) -> bool:
+            log_operation(
+                self.settings,
+                name=request.operation_name,
+                kind="query",
+                started=started,
+                codes=list(codes),
+                user_id=user_id,
+                compiled=True,
+            )
+            return True
+
         try:
             # The database stops the statement at the budget (statement_timeout); this only
             # ends a wait the database does not (a connection, a network that went silent).
@@ -104,10 +118,10 @@ class CompiledReads:
         except Exception as error:  # the reference path answers, and reports what it finds
             if outage.is_outage(error):  # it would fail the same way: the client retries
                 await _respond_unavailable(scope, send, error)
-                return True
+                return logged(outage.CODE)
             if isinstance(error, TimeoutError) or is_statement_timeout(error):
                 await _respond_timeout(send, request)  # it would run out of time again
-                return True
+                return logged(TIMEOUT)
             if FALLBACK_MARK in str(error):  # failed on purpose: strawberry refuses it
                 READ_FALLBACKS.labels(reason="refused").inc()
             else:
@@ -115,12 +129,10 @@ class CompiledReads:
                 log.warning("compiled_read_failed", exc_info=True, operation=request.operation_name)
             return False
         await _respond(send, b'{"data":' + data + b"}")
-        labels = {"operation": request.operation_name, "operation_type": "query"}
-        REQUESTS.labels(**labels).inc()
-        LATENCY.labels(**labels).observe(time.perf_counter() - started)
-        return True
+        return logged()
 
-    async def _planned(self, scope: Scope) -> Request | None:
+    async def _planned(self, scope: Scope) -> tuple[Request, int] | None:
+        """The planned request and its caller's user id, or None: strawberry answers."""
         # GraphQLHttp, in front of this layer, parsed the body once (None: not a JSON object).
         payload = scope.get("state", {}).get(PARSED_REQUEST)
         if not isinstance(payload, dict):
@@ -157,8 +169,8 @@ class CompiledReads:
         except AuthenticationError:
             return None  # the reference path answers UNAUTHENTICATED
         if actor != hinted:
-            return self.planner.plan(query, name, variables, actor)
-        return request
+            request = self.planner.plan(query, name, variables, actor)
+        return (request, actor.user_id) if request is not None else None
 
 
 async def _respond_timeout(send: Send, request: Request) -> None:

@@ -11,12 +11,13 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
+from config import get_settings
 from db import outage
 from db.guards import is_data_exception
 from db.statement_budget import is_statement_timeout
 from domain.errors import DomainError
-from observability import ERRORS, LATENCY, REQUESTS, log
-from resolvers.context import ApiError
+from observability import ERRORS, log, log_operation
+from resolvers.context import ApiError, Context
 from resolvers.time_budget import TIMED_OUT, TIMEOUT
 
 VALIDATION = {"code": "GRAPHQL_VALIDATION_FAILED"}
@@ -153,14 +154,42 @@ def out_of_time(error: GraphQLError) -> GraphQLError:
 
 
 class OperationMetrics(SchemaExtension):
+    """One log line and the metrics of each operation strawberry answers (compiler/asgi.py
+    logs those it answers itself). Listed first: its operation hook ends last, once
+    MaskUnexpectedErrors has given every error the code the client gets."""
+
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
-        yield
-        context = self.execution_context
-        name = context.operation_name or "anonymous"
+        codes: list[str] = []
         try:
-            kind = context.operation_type.value
-        except Exception:  # invalid documents have no operation type
-            kind = "invalid"
-        REQUESTS.labels(operation=name, operation_type=kind).inc()
-        LATENCY.labels(operation=name, operation_type=kind).observe(time.perf_counter() - started)
+            yield
+        except REQUEST_EXCEPTIONS:  # answered with an HTTP 400 (strict_view.py)
+            codes = ["BAD_REQUEST"]
+            raise
+        except GraphQLError as error:  # a parse error, a limit, a masked failure
+            codes = [_code(error)]
+            raise
+        else:
+            errors = getattr(self.execution_context.result, "errors", None) or []
+            codes = [_code(error) for error in errors]
+        finally:
+            context = self.execution_context
+            try:
+                kind = context.operation_type.value
+            except Exception:  # invalid documents have no operation type
+                kind = "invalid"
+            app_context = context.context
+            actor = app_context.actor_or_none if isinstance(app_context, Context) else None
+            log_operation(
+                app_context.settings if isinstance(app_context, Context) else get_settings(),
+                name=context.operation_name,
+                kind=kind,
+                started=started,
+                codes=codes,
+                user_id=actor.user_id if actor is not None else None,
+                compiled=False,
+            )
+
+
+def _code(error: GraphQLError) -> str:
+    return str((error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED"))

@@ -17,7 +17,7 @@ from strawberry.types import ExecutionContext
 
 from config import Settings, get_settings
 from resolvers.context import AccessCheck, QueriesWithoutTransaction
-from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics, is_expected
+from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
 from schema.actuals import ActualsMutation, ActualsQuery
 from schema.auth import AuthMutation
 from schema.categories import CategoriesMutation, CategoriesQuery
@@ -44,6 +44,7 @@ from schema.units import UnitsMutation, UnitsQuery
 from schema.vendor_invoices import VendorInvoicesMutation
 from schema.vendor_invoices_queries import VendorInvoicesQuery
 from schema.vendor_invoices_workflow import VendorInvoiceWorkflowMutation
+from tracing import tracing_extensions
 
 
 @strawberry.type(
@@ -99,16 +100,15 @@ class Mutation(
 
 
 class Schema(strawberry.Schema):
-    """Logs only the errors that are the server's fault: expected ones (authentication, bad
-    input, validation) are answered to the client; unexpected ones carry an error id, logged
-    by MaskUnexpectedErrors."""
+    """Logs no error itself: expected ones (authentication, bad input, validation) are
+    answered to the client; an unexpected one is logged once, with its traceback, error id
+    and request id, by MaskUnexpectedErrors (strawberry's own logging here made it twice, the
+    second a plain-text traceback without the id)."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = [error for error in errors if not is_expected(error)]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        return None
 
 
 def _limits(settings: Settings) -> Callable[[], AddValidationRules]:
@@ -132,8 +132,12 @@ def build_schema() -> strawberry.Schema:
         types=[LegalEntity],
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
-            # First: its hooks refuse a document before the validation cache validates it,
-            # and an operation before any other execute hook or resolver runs.
+            # Outermost: its operation hook ends last, when every error has its code.
+            OperationMetrics,
+            *tracing_extensions(settings),  # with an OTLP endpoint only
+            # First of those with parse and execute hooks: its hooks refuse a document before
+            # the validation cache validates it, and an operation before any other execute
+            # hook or resolver runs.
             lambda: RequestLimits(settings),
             lambda: IntrospectionGate(settings),
             lambda: ParserCache(maxsize=1000),
@@ -141,7 +145,6 @@ def build_schema() -> strawberry.Schema:
             _limits(settings),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             MaskUnexpectedErrors,
-            OperationMetrics,
             AccessCheck,
             QueriesWithoutTransaction,
         ],

@@ -93,7 +93,7 @@ async def test_graphiql_only_where_its_setting_or_development_turns_it_on(
     connection: AsyncConnection, engine: AsyncEngine, settings: Settings
 ) -> None:
     browser = {"Accept": "text/html"}
-    cases = [
+    cases: list[tuple[dict[str, Any], int]] = [
         ({"env": "production"}, 404),
         ({"env": "production", "graphiql": True}, 200),
         ({"env": "development"}, 200),
