@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.errors import DomainError, DomainErrors
+from domain.errors import DomainError
 from domain.errors import ErrorCode as DomainErrorCode
 from schema.projects_totals import described_enum
 
@@ -19,9 +19,11 @@ ErrorCode = described_enum(
         "DUPLICATE": "The code, number or date range is taken already: choose another.",
         "IN_USE": "Other rows still refer to it, so it cannot be deleted or changed that way.",
         "FORBIDDEN": "Your roles or legal entities do not allow this action on this row.",
-        "OUT_OF_RANGE": "A number is outside its bounds (`first` over 100, a negative "
-        "quantity, a percentage over 100).",
-        "TOO_PRECISE": "An amount has more decimals than its currency or column keeps.",
+        "OUT_OF_RANGE": "A number, date or text is outside its bounds (`first` over 100, a "
+        "quantity not above 0, a share over 100 %, a text longer than allowed); the message "
+        "gives the bounds.",
+        "TOO_PRECISE": "A number has more decimals than it may have (amounts, quantities, "
+        "rates, prices); the message says how many are allowed.",
         "INVALID_STATE": "The row's current status does not allow this action; the message "
         "names the status (E1, V1, J6).",
         "OTHER_LEGAL_ENTITY": "A referenced row belongs to another legal entity than the row "
@@ -68,9 +70,3 @@ class UserError:
     @classmethod
     def from_domain(cls, error: DomainError) -> UserError:
         return cls(code=error.code, field=error.field, message=error.message)
-
-    @classmethod
-    def from_exception(cls, error: DomainError | DomainErrors) -> list[UserError]:
-        if isinstance(error, DomainErrors):
-            return [cls.from_domain(item) for item in error.errors]
-        return [cls.from_domain(error)]
