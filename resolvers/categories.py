@@ -25,7 +25,6 @@ from resolvers.pagination import Page, keyset_page
 
 Data = TypeVar("Data")
 Result = TypeVar("Result")
-Build = Callable[[], Data]
 
 
 async def transaction_categories(
@@ -93,61 +92,57 @@ async def legal_entity(context: Context, pk: int) -> LegalEntity | None:
     return await context.loaders.by_id(LegalEntity).load(pk)
 
 
-# Mutations. `build` turns the input into domain data inside the transaction, so a
-# malformed or foreign global id is a typed payload error like any other bad input.
-
-
 async def _mutate(
     context: Context,
     operation: Callable[[AsyncSession, Actor, Data], Awaitable[Result]],
-    build: Build[Data],
+    data: Data,
 ) -> Outcome[Result]:
-    return await run_mutation(context, lambda session, actor: operation(session, actor, build()))
+    return await run_mutation(context, lambda session, actor: operation(session, actor, data))
 
 
 async def create_transaction_category(
-    context: Context, build: Build[categories.NewTransactionCategory]
+    context: Context, data: categories.NewTransactionCategory
 ) -> Outcome[TransactionCategory]:
-    return await _mutate(context, categories.create_transaction_category, build)
+    return await _mutate(context, categories.create_transaction_category, data)
 
 
-async def delete_transaction_category(context: Context, build: Build[int]) -> Outcome[int]:
-    return await _mutate(context, categories.delete_transaction_category, build)
+async def delete_transaction_category(context: Context, category_id: int) -> Outcome[int]:
+    return await _mutate(context, categories.delete_transaction_category, category_id)
 
 
 async def update_shared_category(
-    context: Context, build: Build[categories.SharedCategoryChanges]
+    context: Context, data: categories.SharedCategoryChanges
 ) -> Outcome[SharedCategory]:
-    return await _mutate(context, categories.update_shared_category, build)
+    return await _mutate(context, categories.update_shared_category, data)
 
 
 async def create_expense_category(
-    context: Context, build: Build[categories_entity.NewExpenseCategory]
+    context: Context, data: categories_entity.NewExpenseCategory
 ) -> Outcome[ExpenseCategory]:
-    return await _mutate(context, categories_entity.create_expense_category, build)
+    return await _mutate(context, categories_entity.create_expense_category, data)
 
 
 async def update_expense_category(
-    context: Context, build: Build[categories_entity.ExpenseCategoryChanges]
+    context: Context, data: categories_entity.ExpenseCategoryChanges
 ) -> Outcome[ExpenseCategory]:
-    return await _mutate(context, categories_entity.update_expense_category, build)
+    return await _mutate(context, categories_entity.update_expense_category, data)
 
 
-async def delete_expense_category(context: Context, build: Build[int]) -> Outcome[int]:
-    return await _mutate(context, categories_entity.delete_expense_category, build)
+async def delete_expense_category(context: Context, category_id: int) -> Outcome[int]:
+    return await _mutate(context, categories_entity.delete_expense_category, category_id)
 
 
 async def create_project_category(
-    context: Context, build: Build[categories_entity.NewProjectCategory]
+    context: Context, data: categories_entity.NewProjectCategory
 ) -> Outcome[ProjectCategory]:
-    return await _mutate(context, categories_entity.create_project_category, build)
+    return await _mutate(context, categories_entity.create_project_category, data)
 
 
 async def update_project_category(
-    context: Context, build: Build[categories_entity.ProjectCategoryChanges]
+    context: Context, data: categories_entity.ProjectCategoryChanges
 ) -> Outcome[ProjectCategory]:
-    return await _mutate(context, categories_entity.update_project_category, build)
+    return await _mutate(context, categories_entity.update_project_category, data)
 
 
-async def delete_project_category(context: Context, build: Build[int]) -> Outcome[int]:
-    return await _mutate(context, categories_entity.delete_project_category, build)
+async def delete_project_category(context: Context, category_id: int) -> Outcome[int]:
+    return await _mutate(context, categories_entity.delete_project_category, category_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 
 from db.models.master_data import Account, LegalEntity, NumberSequence
@@ -40,12 +38,11 @@ async def create_account(
 
 
 async def update_account(
-    context: Context, make: Callable[[], parameters_accounts.AccountChanges]
+    context: Context, data: parameters_accounts.AccountChanges
 ) -> Outcome[Account]:
-    """`make` decodes the input; it runs inside the mutation so a bad id is a typed error."""
     return await run_mutation(
         context,
-        lambda session, actor: parameters_accounts.update_account(session, actor, make()),
+        lambda session, actor: parameters_accounts.update_account(session, actor, data),
     )
 
 
@@ -69,10 +66,10 @@ async def legal_entity_parameters(context: Context, legal_entity: str) -> LegalE
 
 
 async def update_parameters(
-    context: Context, make: Callable[[], parameters.ParameterChanges]
+    context: Context, data: parameters.ParameterChanges
 ) -> Outcome[LegalEntityParameters]:
     return await run_mutation(
-        context, lambda session, actor: parameters.update_parameters(session, actor, make())
+        context, lambda session, actor: parameters.update_parameters(session, actor, data)
     )
 
 

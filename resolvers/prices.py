@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 
 from db.models.master_data import LegalEntity
@@ -45,39 +43,34 @@ async def price_list(context: Context, price_list_id: int) -> PriceList | None:
     return await context.loaders.by_id(PriceList).load(price_list_id)
 
 
-# `make` thunks decode global ids inside the mutation, so a bad id is a typed payload error.
-
-
-async def create_price_list(
-    context: Context, make: Callable[[], prices_edit.NewPriceList]
-) -> Outcome[PriceList]:
+async def create_price_list(context: Context, data: prices_edit.NewPriceList) -> Outcome[PriceList]:
     return await run_mutation(
-        context, lambda session, actor: prices_edit.create_price_list(session, actor, make())
+        context, lambda session, actor: prices_edit.create_price_list(session, actor, data)
     )
 
 
 async def update_price_list(
-    context: Context, make: Callable[[], prices_edit.PriceListChanges]
+    context: Context, data: prices_edit.PriceListChanges
 ) -> Outcome[PriceList]:
     return await run_mutation(
-        context, lambda session, actor: prices_edit.update_price_list(session, actor, make())
+        context, lambda session, actor: prices_edit.update_price_list(session, actor, data)
     )
 
 
 async def add_price_list_line(
-    context: Context, make: Callable[[], prices_lines.NewPriceListLine]
+    context: Context, data: prices_lines.NewPriceListLine
 ) -> Outcome[PriceListLine]:
     return await run_mutation(
-        context, lambda session, actor: prices_lines.add_price_list_line(session, actor, make())
+        context, lambda session, actor: prices_lines.add_price_list_line(session, actor, data)
     )
 
 
 async def update_price_list_line(
-    context: Context, make: Callable[[], prices_lines.PriceListLineChanges]
+    context: Context, data: prices_lines.PriceListLineChanges
 ) -> Outcome[PriceListLine]:
     return await run_mutation(
         context,
-        lambda session, actor: prices_lines.update_price_list_line(session, actor, make()),
+        lambda session, actor: prices_lines.update_price_list_line(session, actor, data),
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import ScalarSelect, any_, literal, select
 
 from db.models.master_data import AppUser, BillingType, LegalEntity, Project, Task, UserLegalEntity
@@ -91,39 +89,27 @@ async def price_lists_of(
     return [row for row in lists if row is not None]
 
 
-# Mutations take a `make` thunk: decoding global ids inside the mutation turns a bad id
-# into a typed payload error instead of a request error.
-
-
-async def create_project(
-    context: Context, make: Callable[[], projects.NewProject]
-) -> Outcome[Project]:
+async def create_project(context: Context, data: projects.NewProject) -> Outcome[Project]:
     return await run_mutation(
-        context, lambda session, actor: projects.create_project(session, actor, make())
+        context, lambda session, actor: projects.create_project(session, actor, data)
     )
 
 
-async def update_project(
-    context: Context, make: Callable[[], projects.ProjectChanges]
-) -> Outcome[Project]:
+async def update_project(context: Context, data: projects.ProjectChanges) -> Outcome[Project]:
     return await run_mutation(
-        context, lambda session, actor: projects.update_project(session, actor, make())
+        context, lambda session, actor: projects.update_project(session, actor, data)
     )
 
 
-async def create_task(
-    context: Context, make: Callable[[], projects_tasks.NewTask]
-) -> Outcome[Task]:
+async def create_task(context: Context, data: projects_tasks.NewTask) -> Outcome[Task]:
     return await run_mutation(
-        context, lambda session, actor: projects_tasks.create_task(session, actor, make())
+        context, lambda session, actor: projects_tasks.create_task(session, actor, data)
     )
 
 
-async def update_task(
-    context: Context, make: Callable[[], projects_tasks.TaskChanges]
-) -> Outcome[Task]:
+async def update_task(context: Context, data: projects_tasks.TaskChanges) -> Outcome[Task]:
     return await run_mutation(
-        context, lambda session, actor: projects_tasks.update_task(session, actor, make())
+        context, lambda session, actor: projects_tasks.update_task(session, actor, data)
     )
 
 
@@ -134,12 +120,14 @@ async def delete_task(context: Context, task_id: int) -> Outcome[int]:
 
 
 async def assign_price_list(
-    context: Context, ids: Callable[[], tuple[int, int]], *, assign: bool
+    context: Context, project_id: int, price_list_id: int, *, assign: bool
 ) -> Outcome[Project]:
-    """`ids` gives (project id, price list id); `assign` False removes the assignment."""
+    """`assign` False removes the assignment."""
     operation = (
         projects_price_lists.assign_price_list
         if assign
         else projects_price_lists.unassign_price_list
     )
-    return await run_mutation(context, lambda session, actor: operation(session, actor, *ids()))
+    return await run_mutation(
+        context, lambda session, actor: operation(session, actor, project_id, price_list_id)
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -48,11 +47,10 @@ async def create_exchange_rate(
 
 
 async def update_exchange_rate(
-    context: Context, make: Callable[[], rates.ExchangeRateChanges]
+    context: Context, data: rates.ExchangeRateChanges
 ) -> Outcome[ExchangeRate]:
-    """`make` decodes the input inside the mutation, so a bad id is a typed error."""
     return await run_mutation(
-        context, lambda session, actor: rates.update_exchange_rate(session, actor, make())
+        context, lambda session, actor: rates.update_exchange_rate(session, actor, data)
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 
 from db.models.master_data import Unit, UnitGroup
@@ -41,8 +39,7 @@ async def create_unit_group(context: Context, data: units.NewUnitGroup) -> Outco
     )
 
 
-async def create_unit(context: Context, make: Callable[[], units.NewUnit]) -> Outcome[Unit]:
-    """`make` decodes the input inside the mutation, so a bad id is a typed error."""
+async def create_unit(context: Context, data: units.NewUnit) -> Outcome[Unit]:
     return await run_mutation(
-        context, lambda session, actor: units.create_unit(session, actor, make())
+        context, lambda session, actor: units.create_unit(session, actor, data)
     )

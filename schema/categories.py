@@ -3,7 +3,7 @@ categories_types.py, inputs in categories_inputs.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -27,13 +27,10 @@ from schema.categories_types import (
     TransactionCategory,
 )
 from schema.errors import UserError
+from schema.mutations import decoded, errors_of
 from schema.orders import OrderBy, order_argument
 from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.relay import Connection, decode_id, encode_id
-
-
-def _errors(outcome: Outcome[Any]) -> list[UserError]:
-    return [UserError.from_domain(error) for error in outcome.errors]
 
 
 @strawberry.type(description="The result of creating a transaction category.")
@@ -88,7 +85,7 @@ class DeleteCategoryPayload:
     @classmethod
     def from_outcome(cls, type_name: str, outcome: Outcome[int]) -> DeleteCategoryPayload:
         deleted = encode_id(type_name, outcome.value) if outcome.value else None
-        return cls(deleted_id=deleted, errors=_errors(outcome))
+        return cls(deleted_id=deleted, errors=errors_of(outcome))
 
 
 @strawberry.type
@@ -180,11 +177,13 @@ class CategoriesMutation:
             strawberry.argument(description="Code, name and unit group of the new category."),
         ],
     ) -> TransactionCategoryPayload:
-        outcome = await resolvers.create_transaction_category(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_transaction_category(info.context, data)
+        )
         row = outcome.value
         return TransactionCategoryPayload(
             transaction_category=TransactionCategory.from_row(row) if row else None,
-            errors=_errors(outcome),
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Admin: refused while anything uses it.")
@@ -196,8 +195,9 @@ class CategoriesMutation:
             strawberry.argument(description="The transaction category to delete."),
         ],
     ) -> DeleteCategoryPayload:
-        outcome = await resolvers.delete_transaction_category(
-            info.context, lambda: decode_id(input.id, "TransactionCategory")
+        outcome = await decoded(
+            lambda: decode_id(input.id, "TransactionCategory"),
+            lambda pk: resolvers.delete_transaction_category(info.context, pk),
         )
         return DeleteCategoryPayload.from_outcome("TransactionCategory", outcome)
 
@@ -210,11 +210,13 @@ class CategoriesMutation:
             strawberry.argument(description="The shared category and its new expense settings."),
         ],
     ) -> SharedCategoryPayload:
-        outcome = await resolvers.update_shared_category(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_shared_category(info.context, data)
+        )
         row = outcome.value
         return SharedCategoryPayload(
             shared_category=SharedCategory.from_row(row) if row else None,
-            errors=_errors(outcome),
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(
@@ -232,7 +234,9 @@ class CategoriesMutation:
             ),
         ],
     ) -> ExpenseCategoryPayload:
-        outcome = await resolvers.create_expense_category(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_expense_category(info.context, data)
+        )
         return _expense_payload(outcome)
 
     @strawberry.mutation(
@@ -247,7 +251,9 @@ class CategoriesMutation:
             strawberry.argument(description="The expense category and the fields to change."),
         ],
     ) -> ExpenseCategoryPayload:
-        outcome = await resolvers.update_expense_category(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_expense_category(info.context, data)
+        )
         return _expense_payload(outcome)
 
     @strawberry.mutation(description="Accountant: refused while expense lines use it.")
@@ -258,8 +264,9 @@ class CategoriesMutation:
             DeleteCategoryInput, strawberry.argument(description="The expense category to delete.")
         ],
     ) -> DeleteCategoryPayload:
-        outcome = await resolvers.delete_expense_category(
-            info.context, lambda: decode_id(input.id, "ExpenseCategory")
+        outcome = await decoded(
+            lambda: decode_id(input.id, "ExpenseCategory"),
+            lambda pk: resolvers.delete_expense_category(info.context, pk),
         )
         return DeleteCategoryPayload.from_outcome("ExpenseCategory", outcome)
 
@@ -274,7 +281,9 @@ class CategoriesMutation:
             ),
         ],
     ) -> ProjectCategoryPayload:
-        outcome = await resolvers.create_project_category(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_project_category(info.context, data)
+        )
         return _project_payload(outcome)
 
     @strawberry.mutation(
@@ -288,7 +297,9 @@ class CategoriesMutation:
             strawberry.argument(description="The project category and the fields to change."),
         ],
     ) -> ProjectCategoryPayload:
-        outcome = await resolvers.update_project_category(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_project_category(info.context, data)
+        )
         return _project_payload(outcome)
 
     @strawberry.mutation(
@@ -301,8 +312,9 @@ class CategoriesMutation:
             DeleteCategoryInput, strawberry.argument(description="The project category to delete.")
         ],
     ) -> DeleteCategoryPayload:
-        outcome = await resolvers.delete_project_category(
-            info.context, lambda: decode_id(input.id, "ProjectCategory")
+        outcome = await decoded(
+            lambda: decode_id(input.id, "ProjectCategory"),
+            lambda pk: resolvers.delete_project_category(info.context, pk),
         )
         return DeleteCategoryPayload.from_outcome("ProjectCategory", outcome)
 
@@ -310,10 +322,10 @@ class CategoriesMutation:
 def _expense_payload(outcome: Outcome[models.ExpenseCategory]) -> ExpenseCategoryPayload:
     row = outcome.value
     category = ExpenseCategory.from_row(row) if row else None
-    return ExpenseCategoryPayload(expense_category=category, errors=_errors(outcome))
+    return ExpenseCategoryPayload(expense_category=category, errors=errors_of(outcome))
 
 
 def _project_payload(outcome: Outcome[models.ProjectCategory]) -> ProjectCategoryPayload:
     row = outcome.value
     category = ProjectCategory.from_row(row) if row else None
-    return ProjectCategoryPayload(project_category=category, errors=_errors(outcome))
+    return ProjectCategoryPayload(project_category=category, errors=errors_of(outcome))

@@ -147,12 +147,14 @@ class LedgerMutation:
     async def create_ledger_periods(
         self, info: Info, input: CreateLedgerPeriodsInput
     ) -> LedgerPeriodsPayload:
-        outcome = await resolvers.create_ledger_periods(info.context, input.to_domain())
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_ledger_periods(info.context, data)
+        )
         return LedgerPeriodsPayload(
             ledger_periods=[LedgerPeriod.from_row(row) for row in outcome.value]
             if outcome.value is not None
             else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Accountant: open or hold a period (never a closed one).")

@@ -9,6 +9,7 @@ from domain import master_data as domain
 from resolvers import master_data as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.mutations import errors_of
 from schema.node import register_node
 from schema.pages import after_key, to_connection
 from schema.relay import Connection, Node
@@ -102,5 +103,5 @@ class MasterDataMutation:
         )
         return LegalEntityPayload(
             legal_entity=LegalEntity.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )

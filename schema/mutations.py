@@ -1,7 +1,9 @@
 """The one way a mutation field turns its input and outcome into a payload.
 
 `decoded` runs the input's conversion (global ids, domain values) and hands a failure back as
-the payload's typed errors, like any domain failure; `errors_of` makes those errors.
+the payload's typed errors, like any domain failure; `errors_of` makes those errors. They are
+the only ones: no mutation decodes an id or builds a UserError any other way, and resolvers
+take domain values, never a conversion to run (tests/schema/test_mutation_shape.py).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from resolvers import parameters as resolvers
 from resolvers.context import Info
 from schema.categories_types import ProjectCategory
 from schema.errors import UserError
+from schema.mutations import decoded, errors_of
 from schema.node import related
 from schema.pages import after_key, to_connection
 from schema.parameters_accounts import (
@@ -209,34 +210,42 @@ class ParametersQuery:
 class ParametersMutation:
     @strawberry.mutation(description="Accountant: a new ledger account.")
     async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
-        outcome = await resolvers.create_account(info.context, input.to_domain())
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_account(info.context, data)
+        )
         return AccountPayload(
             account=Account.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Accountant: rename or renumber an account.")
     async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
-        outcome = await resolvers.update_account(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_account(info.context, data)
+        )
         return AccountPayload(
             account=Account.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Accountant: change some parameters; omitted ones stay.")
     async def update_parameters(
         self, info: Info, input: UpdateParametersInput
     ) -> ParametersPayload:
-        outcome = await resolvers.update_parameters(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_parameters(info.context, data)
+        )
         return ParametersPayload(
             parameters=LegalEntityParameters.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Accountant: the journal line property of a billing type.")
     async def set_line_property(self, info: Info, input: LinePropertyInput) -> LinePropertyPayload:
-        outcome = await resolvers.set_line_property(info.context, input.to_domain())
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.set_line_property(info.context, data)
+        )
         return LinePropertyPayload(
             line_property_map=LinePropertyMap.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )

@@ -223,27 +223,35 @@ class PricesQuery:
 class PricesMutation:
     @strawberry.mutation(description="Accountant: a price list of a legal entity.")
     async def create_price_list(self, info: Info, input: CreatePriceListInput) -> PriceListPayload:
-        outcome = await resolvers.create_price_list(info.context, input.to_domain)
-        return _list_payload(outcome.value, [UserError.from_domain(e) for e in outcome.errors])
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_price_list(info.context, data)
+        )
+        return _list_payload(outcome.value, errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: rename, re-date or (un)make the default.")
     async def update_price_list(self, info: Info, input: UpdatePriceListInput) -> PriceListPayload:
-        outcome = await resolvers.update_price_list(info.context, input.to_domain)
-        return _list_payload(outcome.value, [UserError.from_domain(e) for e in outcome.errors])
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_price_list(info.context, data)
+        )
+        return _list_payload(outcome.value, errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: a price for a category (and unit).")
     async def add_price_list_line(
         self, info: Info, input: AddPriceListLineInput
     ) -> PriceListLinePayload:
-        outcome = await resolvers.add_price_list_line(info.context, input.to_domain)
-        return _line_payload(outcome.value, [UserError.from_domain(e) for e in outcome.errors])
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.add_price_list_line(info.context, data)
+        )
+        return _line_payload(outcome.value, errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: change how a line prices.")
     async def update_price_list_line(
         self, info: Info, input: UpdatePriceListLineInput
     ) -> PriceListLinePayload:
-        outcome = await resolvers.update_price_list_line(info.context, input.to_domain)
-        return _line_payload(outcome.value, [UserError.from_domain(e) for e in outcome.errors])
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_price_list_line(info.context, data)
+        )
+        return _line_payload(outcome.value, errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: remove a line.")
     async def delete_price_list_line(

@@ -9,7 +9,6 @@ import strawberry
 from db.models import master_data as models
 from domain import projects as domain
 from domain import projects_tasks as tasks_domain
-from domain.errors import DomainError
 from resolvers import projects as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
@@ -167,10 +166,6 @@ class DeleteTaskPayload:
     )
 
 
-def _errors(outcome_errors: list[DomainError]) -> list[UserError]:
-    return [UserError.from_domain(error) for error in outcome_errors]
-
-
 def _project(row: models.Project | None) -> Project | None:
     return Project.from_row(row) if row is not None else None
 
@@ -232,23 +227,31 @@ class ProjectsQuery:
 class ProjectsMutation:
     @strawberry.mutation(description="Accountant: a project of a legal entity.")
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
-        outcome = await resolvers.create_project(info.context, input.to_domain)
-        return ProjectPayload(project=_project(outcome.value), errors=_errors(outcome.errors))
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_project(info.context, data)
+        )
+        return ProjectPayload(project=_project(outcome.value), errors=errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: rename, recode, change manager or billing.")
     async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
-        outcome = await resolvers.update_project(info.context, input.to_domain)
-        return ProjectPayload(project=_project(outcome.value), errors=_errors(outcome.errors))
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_project(info.context, data)
+        )
+        return ProjectPayload(project=_project(outcome.value), errors=errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: a task of a project.")
     async def create_task(self, info: Info, input: CreateTaskInput) -> TaskPayload:
-        outcome = await resolvers.create_task(info.context, input.to_domain)
-        return TaskPayload(task=_task(outcome.value), errors=_errors(outcome.errors))
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_task(info.context, data)
+        )
+        return TaskPayload(task=_task(outcome.value), errors=errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: rename or recode a task.")
     async def update_task(self, info: Info, input: UpdateTaskInput) -> TaskPayload:
-        outcome = await resolvers.update_task(info.context, input.to_domain)
-        return TaskPayload(task=_task(outcome.value), errors=_errors(outcome.errors))
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_task(info.context, data)
+        )
+        return TaskPayload(task=_task(outcome.value), errors=errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: remove a task no expense or actual uses.")
     async def delete_task(self, info: Info, input: DeleteTaskArgument) -> DeleteTaskPayload:
@@ -265,12 +268,18 @@ class ProjectsMutation:
     async def assign_project_price_list(
         self, info: Info, input: ProjectPriceListInput
     ) -> ProjectPayload:
-        outcome = await resolvers.assign_price_list(info.context, input.to_domain, assign=True)
-        return ProjectPayload(project=_project(outcome.value), errors=_errors(outcome.errors))
+        outcome = await decoded(
+            input.to_domain,
+            lambda ids: resolvers.assign_price_list(info.context, *ids, assign=True),
+        )
+        return ProjectPayload(project=_project(outcome.value), errors=errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: take a price list off the project.")
     async def unassign_project_price_list(
         self, info: Info, input: ProjectPriceListInput
     ) -> ProjectPayload:
-        outcome = await resolvers.assign_price_list(info.context, input.to_domain, assign=False)
-        return ProjectPayload(project=_project(outcome.value), errors=_errors(outcome.errors))
+        outcome = await decoded(
+            input.to_domain,
+            lambda ids: resolvers.assign_price_list(info.context, *ids, assign=False),
+        )
+        return ProjectPayload(project=_project(outcome.value), errors=errors_of(outcome))

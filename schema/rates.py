@@ -145,20 +145,24 @@ class RatesMutation:
     async def create_exchange_rate(
         self, info: Info, input: CreateExchangeRateInput
     ) -> ExchangeRatePayload:
-        outcome = await resolvers.create_exchange_rate(info.context, input.to_domain())
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_exchange_rate(info.context, data)
+        )
         return ExchangeRatePayload(
             exchange_rate=ExchangeRate.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Accountant: correct a rate or its date.")
     async def update_exchange_rate(
         self, info: Info, input: UpdateExchangeRateInput
     ) -> ExchangeRatePayload:
-        outcome = await resolvers.update_exchange_rate(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.update_exchange_rate(info.context, data)
+        )
         return ExchangeRatePayload(
             exchange_rate=ExchangeRate.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Accountant: remove a rate.")

@@ -11,6 +11,7 @@ from domain import units as domain
 from resolvers import units as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.mutations import decoded, errors_of
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node
 from schema.pages import after_key, to_connection
@@ -151,16 +152,20 @@ class UnitsQuery:
 class UnitsMutation:
     @strawberry.mutation(description="Admin: a unit group with its base unit.")
     async def create_unit_group(self, info: Info, input: CreateUnitGroupInput) -> UnitGroupPayload:
-        outcome = await resolvers.create_unit_group(info.context, input.to_domain())
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_unit_group(info.context, data)
+        )
         return UnitGroupPayload(
             unit_group=UnitGroup.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )
 
     @strawberry.mutation(description="Admin: a unit of a group with its factor to the base.")
     async def create_unit(self, info: Info, input: CreateUnitInput) -> UnitPayload:
-        outcome = await resolvers.create_unit(info.context, input.to_domain)
+        outcome = await decoded(
+            input.to_domain, lambda data: resolvers.create_unit(info.context, data)
+        )
         return UnitPayload(
             unit=Unit.from_row(outcome.value) if outcome.value else None,
-            errors=[UserError.from_domain(error) for error in outcome.errors],
+            errors=errors_of(outcome),
         )
