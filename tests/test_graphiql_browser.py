@@ -150,8 +150,9 @@ async def test_graphiql_works_offline_with_a_token_and_a_subscription(
             starting = await page.eval_on_selector(QUERY_EDITOR, "e => e.CodeMirror.getValue()")
             assert '{"Authorization": "Bearer <token>"}' in starting
             assert "Headers tab" in starting
-            # The Explorer plugin is in the sidebar.
-            await page.locator('button[aria-label="Show GraphiQL Explorer"]').wait_for(
+            # The Explorer plugin, in the sidebar, lists the schema's fields (introspected).
+            await page.locator('button[aria-label="Show GraphiQL Explorer"]').click(timeout=STEP_MS)
+            await page.locator('.graphiql-explorer-root [data-field-name="me"]').wait_for(
                 timeout=STEP_MS
             )
 
