@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -49,6 +50,7 @@ from observability import (
     request_id_from,
 )
 from readiness import readyz
+from request_checks import routing_refusal
 from request_ids import STATE_KEY, RequestIds
 from resolvers.access import forget_change
 from resolvers.context import ApiError, Context, close_session
@@ -260,6 +262,8 @@ def create_app(
             Middleware(Cors, origins=settings.cors_origins),
         ],
         lifespan=lifespan,
+        # A path or method no route serves: JSON too (Starlette's are plain text).
+        exception_handlers={HTTPException: routing_refusal},
     )
     app.state.engine = engine
     app.state.settings = settings

@@ -13,6 +13,10 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
 import request_json
 
 # A GraphQL request's parameters and the JSON type each must have when it is not null.
@@ -109,3 +113,16 @@ def _json(data: bytes | str) -> Any:
         return request_json.loads(data)
     except request_json.MalformedJson as error:
         raise Refusal(400, error.message) from error
+
+
+async def routing_refusal(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (a path the API does not serve, a method a route does not
+    answer) as JSON errors with a code, like every other error of the API."""
+    assert isinstance(error, HTTPException)
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "BAD_REQUEST")
+    return Response(
+        error_body(error.detail, code),
+        error.status_code,
+        error.headers,
+        media_type="application/json",
+    )

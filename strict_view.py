@@ -115,7 +115,14 @@ def refused_by_strawberry(error: HTTPException) -> Response:
     """strawberry's refusal of a request that request_checks let through, as a JSON error."""
     refusal = Refusal(error.status_code, error.reason)
     cause = error.__cause__
-    if isinstance(cause, InvalidOperationTypeError):
+    if isinstance(cause, CannotGetOperationTypeError):  # GraphQL over HTTP: a request error
+        refusal.message = (
+            f"The document has no operation named {cause.operation_name!r}."
+            if cause.operation_name is not None
+            else "The document has several operations (or none): name the one to run in"
+            " `operationName`."
+        )
+    elif isinstance(cause, InvalidOperationTypeError):
         if cause.operation_type is OperationType.MUTATION:  # over GET
             refusal = method_not_allowed("POST", "A mutation needs a POST request.")
         else:

@@ -33,6 +33,7 @@ from schema.ledger import LedgerMutation, LedgerQuery
 from schema.ledger_books import LedgerBooksQuery
 from schema.ledger_subledger import ProjectSubledgerQuery
 from schema.master_data import LegalEntity, MasterDataMutation, MasterDataQuery
+from schema.operation_name import OperationNameRequired
 from schema.parameters import ParametersMutation, ParametersQuery
 from schema.prices import PricesMutation, PricesQuery
 from schema.projects import ProjectsMutation, ProjectsQuery
@@ -140,6 +141,7 @@ def build_schema() -> strawberry.Schema:
             # hook or resolver runs.
             lambda: RequestLimits(settings),
             lambda: IntrospectionGate(settings),
+            OperationNameRequired,
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
             _limits(settings),

@@ -97,7 +97,7 @@ async def test_metrics_count_operations_by_name(client: GraphQLClient, world: Wo
     """By the name of a persisted query's operation (a bounded set of labels: see
     tests/test_observability.py for the names that are not)."""
     labels = {"operation": "AppMetricsProbe", "operation_type": "query"}
-    document = "query AppMetricsProbe { me { userId } }"
+    document = "query AppMetricsProbe { legalEntities { nodes { code } } }"
     digest = hashlib.sha256(document.encode()).hexdigest()
     persisted = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
     before = await metric(client, "graphql_requests_total", **labels)

@@ -198,6 +198,7 @@ async def test_a_subscription_over_http_is_refused_not_run(
     got = await client.http.get("/graphql", params=document, headers=token)
     for response in (posted, got):
         assert response.status_code == 400
+        assert "x-read-path" not in response.headers  # the compiled path left it to strawberry
         assert response.json() == {
             "errors": [
                 {
@@ -216,3 +217,54 @@ async def test_a_body_that_is_not_json_is_415(client: GraphQLClient, content_typ
     )
     assert response.status_code == 415
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+SEVERAL = "query Typename { __typename } query Entities { legalEntities { nodes { code } } }"
+SEVERAL_UNNAMED = (
+    "The document has several operations (or none): name the one to run in `operationName`."
+)
+
+
+@pytest.mark.parametrize("user", ["admin", None])
+async def test_which_operation_to_run_is_the_requests_to_say(
+    client: GraphQLClient, world: World, user: str | None
+) -> None:
+    """GraphQL over HTTP: several operations and no `operationName`, or a name the document
+    does not have, is a request error (with a token the compiled path sees it first, and
+    leaves it to strawberry)."""
+    headers = {"Authorization": f"Bearer {world.tokens[user]}"} if user else {}
+    unnamed = await client.http.post("/graphql", json={"query": SEVERAL}, headers=headers)
+    got = await client.http.get("/graphql", params={"query": SEVERAL}, headers=headers)
+    unknown = await client.http.post(
+        "/graphql", json={"query": SEVERAL, "operationName": "Nope"}, headers=headers
+    )
+    expected = [
+        (unnamed, SEVERAL_UNNAMED),
+        (got, SEVERAL_UNNAMED),
+        (unknown, "The document has no operation named 'Nope'."),
+    ]
+    for response, message in expected:
+        assert response.status_code == 400
+        assert response.headers["content-type"] == "application/json"
+        assert response.json() == {
+            "errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]
+        }
+        assert "x-read-path" not in response.headers
+    if user is not None:
+        named = await client.http.post(
+            "/graphql", json={"query": SEVERAL, "operationName": "Entities"}, headers=headers
+        )
+        assert named.json() == {
+            "data": {"legalEntities": {"nodes": [{"code": "USPM"}, {"code": "DEPM"}]}}
+        }
+        assert named.headers["x-read-path"] == "compiled"
+
+
+async def test_paths_and_methods_no_route_serves_are_json_errors(client: GraphQLClient) -> None:
+    missing = await client.http.get("/nowhere")
+    assert missing.status_code == 404
+    assert missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    posted = await client.http.post("/healthz")
+    assert posted.status_code == 405
+    assert set(posted.headers["allow"].split(", ")) == {"GET", "HEAD"}
+    assert posted.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
