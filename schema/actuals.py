@@ -241,7 +241,9 @@ class ActualPayload:
 
 @strawberry.type
 class ActualsQuery:
-    @strawberry.field(description="Actuals of your legal entities, oldest first.")
+    @strawberry.field(
+        description="Actuals of your legal entities, oldest first unless `orderBy` says otherwise."
+    )
     async def actuals(
         self,
         info: Info,
@@ -266,7 +268,11 @@ class ActualsQuery:
 
 @strawberry.type
 class ActualsMutation:
-    @strawberry.mutation(description="Accountant: reverse an actual (A1); never twice.")
+    @strawberry.mutation(
+        description="Accountant: reverse an actual (A1) by a copy with negated quantity and "
+        "amounts; the original becomes ADJUSTED. ALREADY_REVERSED for one reversed before, "
+        "INVALID_STATE for a reversal."
+    )
     async def reverse_actual(
         self,
         info: Info,

@@ -51,7 +51,10 @@ class ExpenseReportSort(enum.Enum):
 
 @strawberry.type
 class ExpensesQuery:
-    @strawberry.field(description="Expense reports of your legal entities, oldest first.")
+    @strawberry.field(
+        description="Expense reports of your legal entities (an employee without an approving "
+        "role sees only their own), oldest first unless `orderBy` says otherwise."
+    )
     async def expense_reports(
         self,
         info: Info,

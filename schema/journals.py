@@ -83,7 +83,11 @@ class JournalsQuery:
 
 @strawberry.type
 class JournalsMutation:
-    @strawberry.mutation(description="Tax groups and dimension distribution of a Draft line.")
+    @strawberry.mutation(
+        description="Change the tax groups and the dimension distribution of a Draft line (J4); "
+        "INVALID_STATE for a line that is not Draft, INVALID_DIMENSION for an unknown or "
+        "inactive dimension or value."
+    )
     async def edit_journal_line(
         self,
         info: Info,
