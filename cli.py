@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging.config
 import os
 import signal
@@ -181,12 +182,15 @@ def prepare(settings: Settings) -> None:
     e-mails are public) and its log no tokens."""
     migrate(settings)
     if settings.is_production:
-        print(
-            f"Serving {_graphiql_address(settings)} (ENV=production: no demo data, no tokens;"
-            f" introspection {'on' if settings.introspection_enabled else 'off'},"
-            f" GraphiQL {'on' if settings.graphiql_enabled else 'off'}).",
-            flush=True,
-        )
+        # A log line like every other of a production process: one JSON object.
+        serving = {
+            "event": "api_serving",
+            "address": _graphiql_address(settings),
+            "demo_data": False,
+            "introspection": settings.introspection_enabled,
+            "graphiql": settings.graphiql_enabled,
+        }
+        print(json.dumps(serving), flush=True)
         return
     load_demo(settings)
     _print_banner(settings)

@@ -3,6 +3,7 @@ read paths; `cli.py run` there migrates but loads no demo data and prints no tok
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -123,6 +124,13 @@ def test_run_in_production_migrates_but_loads_no_demo_and_prints_no_token(
             engine.dispose()
     assert users == 0
     printed = capsys.readouterr().out
-    assert "ENV=production: no demo data, no tokens" in printed
     assert "access:" not in printed and "refresh:" not in printed and "eyJ" not in printed
-    assert "introspection off, GraphiQL off" in printed
+    assert [json.loads(line) for line in printed.splitlines()] == [
+        {
+            "event": "api_serving",
+            "address": "http://127.0.0.1:8000/graphql",
+            "demo_data": False,
+            "introspection": False,
+            "graphiql": False,
+        }
+    ]
