@@ -10,27 +10,25 @@ import strawberry
 from db.events import Event
 from resolvers import events as resolvers
 from resolvers.context import Info
+from schema.events_types import (
+    ChangedStatus,
+    ChangedType,
+    StatusChangeStatus,
+    StatusChangeType,
+)
 from schema.jobs import JobProgress
 from schema.relay import decode_optional_id, encode_id
-
-_TYPE_NAMES = {
-    "journal": "Journal",
-    "journal_line": "JournalLine",
-    "job_run": "JobRun",
-    "vendor_invoice": "VendorInvoice",
-    "expense_report": "ExpenseReport",
-}
 
 
 @strawberry.type(description="A status change; re-read the object by its id for the rest.")
 class StatusChange:
-    type_name: str = strawberry.field(
+    type_name: StatusChangeType = strawberry.field(  # type: ignore[valid-type]
         description="Journal, JournalLine, JobRun, VendorInvoice or ExpenseReport."
     )
     id: strawberry.ID = strawberry.field(
         description="The global id of the object that changed, usable with `node(id:)`."
     )
-    status: str = strawberry.field(
+    status: StatusChangeStatus = strawberry.field(  # type: ignore[valid-type]
         description="The new status, spelled like the value of the object's status enum "
         "(JournalStatus, JournalLineStatus, JobStatus, VendorInvoiceStatus or "
         "ExpenseReportStatus), e.g. POSTED."
@@ -44,16 +42,16 @@ class StatusChange:
 
     @classmethod
     def from_event(cls, event: Event) -> StatusChange:
-        type_name = _TYPE_NAMES[event.table]
+        changed = ChangedType(event.table)
         # Spelled like the JournalStatus / JournalLineStatus / JobStatus /
         # VendorInvoiceStatus / ExpenseReportStatus enum values.
-        status = event.status.upper()
+        status = ChangedStatus(event.status.upper())
         progress = None
         if event.table == "job_run":
             progress = JobProgress(done=event.done or 0, total=event.total)
         return cls(
-            type_name=type_name,
-            id=encode_id(type_name, event.id),
+            type_name=changed,
+            id=encode_id(changed.name, event.id),
             status=status,
             progress=progress,
         )
