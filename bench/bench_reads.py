@@ -42,7 +42,7 @@ pageInfo { hasNextPage endCursor } } }"""
 NODE = """query Report($id: ID!) { node(id: $id) { id ... on ExpenseReport { number status
 lines { id amount total category { code } } } } }"""
 JOURNALS = """query Journals { journals(first: 20) { nodes { id number status lineCount
-legalEntity lines { id status voucherNumber accountingDate exchangeRate } } } }"""
+legalEntity { code } lines { id status voucherNumber accountingDate exchangeRate } } } }"""
 SUBMIT = """mutation Submit($id: ID!) { submitExpenseReport(input: {id: $id}) {
 expenseReport { id status } errors { code message } } }"""
 APPROVE = """mutation Approve($id: ID!) { approveExpenseReport(input: {id: $id}) {

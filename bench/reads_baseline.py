@@ -122,8 +122,8 @@ SELECT json_build_object('journals', json_build_object('nodes', COALESCE((SELECT
   json_build_object(
     'id', {gid("Journal", "j.id")}, 'number', j.number, 'status', upper(j.status),
     'lineCount', j.line_count,
-    'legalEntity', COALESCE((SELECT e.code FROM legal_entity e
-                             WHERE e.id = j.legal_entity_id AND e.id IN (SELECT id FROM le)), ''),
+    'legalEntity', (SELECT json_build_object('code', e.code) FROM legal_entity e
+                    WHERE e.id = j.legal_entity_id AND e.id IN (SELECT id FROM le)),
     'lines', COALESCE((SELECT json_agg(json_build_object(
       'id', {gid("JournalLine", "x.id")}, 'status', upper(x.status),
       'voucherNumber', x.voucher_number, 'accountingDate', x.accounting_date,
