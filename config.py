@@ -143,7 +143,10 @@ class Settings(BaseSettings):
 
     @property
     def introspection_enabled(self) -> bool:
-        return self.introspection if self.introspection is not None else not self.is_production
+        """Unset: off in production, unless GraphiQL is on there (it reads the schema so)."""
+        if self.introspection is not None:
+            return self.introspection
+        return not self.is_production or self.graphiql_enabled
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -82,7 +82,12 @@ async def test_introspection_is_on_outside_production_or_when_set(
     connection: AsyncConnection, engine: AsyncEngine, settings: Settings, world: World
 ) -> None:
     expected = {"data": {"__schema": {"queryType": {"name": "Query"}}}}
-    for update in ({"env": "test"}, {"env": "production", "introspection": True}):
+    on = [
+        {"env": "test"},
+        {"env": "production", "introspection": True},
+        {"env": "production", "graphiql": True},  # GraphiQL needs it
+    ]
+    for update in on:
         async with serving(connection, engine, settings, **update) as client:
             assert (await _post(client, SCHEMA, world.tokens["admin"]))[0] == expected
     async with serving(connection, engine, settings, env="test", introspection=False) as client:
