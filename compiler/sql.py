@@ -139,14 +139,6 @@ def enum_name(expression: str, values: type[enum.Enum]) -> str:
     return f"(CASE ({expression}) {cases} END)"
 
 
-def sorted_texts(expression: str) -> str:
-    """A text[] as a JSON list in code-point order (Python's `sorted`)."""
-    return (
-        f"(SELECT coalesce(json_agg(item ORDER BY item COLLATE \"C\"), '[]'::json)"
-        f" FROM unnest({expression}) AS item)"
-    )
-
-
 def present_or_fail(found: str, value: str) -> str:
     """The JSON `value` when `found` is not null, else a failed statement: the reference path
     raises there (a legal entity in the token but not in the database, a missing exchange
