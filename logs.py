@@ -30,9 +30,9 @@ def _access_fields(logger: Any, method: str, event: EventDict) -> EventDict:
     """uvicorn's access line as fields of its own, rather than one string to parse."""
     args = event.pop("positional_args", None)  # the record's, kept by pass_foreign_args
     record = event.get("_record")
-    if isinstance(record, logging.LogRecord) and record.name == "uvicorn.access":
-        if isinstance(args, tuple) and len(args) == len(ACCESS_FIELDS):
-            event.update(zip(ACCESS_FIELDS, args, strict=True), event="http_request")
+    access = isinstance(record, logging.LogRecord) and record.name == "uvicorn.access"
+    if access and isinstance(args, tuple) and len(args) == len(ACCESS_FIELDS):
+        event.update(zip(ACCESS_FIELDS, args, strict=True), event="http_request")
     return event
 
 
@@ -70,5 +70,7 @@ def stdlib_config(development: bool) -> dict[str, Any]:
             "uvicorn.error": {"level": "INFO"},
             "uvicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         },
-        "root": {"handlers": ["stderr"], "level": "INFO"},
+        # As before any configuration (Python's last-resort handler): other libraries'
+        # warnings and errors, not their INFO lines (procrastinate's two per job, say).
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
     }
