@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from starlette.testclient import TestClient
 from structlog.contextvars import merge_contextvars
 from structlog.testing import capture_logs
 
@@ -310,3 +311,15 @@ print(json.dumps({"spans": spans, "traced": "OpenTelemetryExtension" in names}))
     }
     untraced, _ = _run(probe, OTEL_EXPORTER_OTLP_ENDPOINT="", **env)
     assert json.loads(untraced.splitlines()[-1]) == {"spans": [], "traced": False}
+
+
+def test_a_websocket_handshake_echoes_x_request_id(database_url: str, settings: Settings) -> None:
+    api = create_app(settings.model_copy(update={"database_url": database_url}))
+    protocols = ["graphql-transport-ws"]
+    with (
+        TestClient(api) as client,
+        client.websocket_connect(
+            "/graphql", subprotocols=protocols, headers={"X-Request-Id": "ws-1"}
+        ) as socket,
+    ):
+        assert (b"x-request-id", b"ws-1") in socket.extra_headers
