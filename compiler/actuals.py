@@ -22,7 +22,7 @@ from compiler.catalog import (
 from compiler.connections import Page, connection, plain
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import datetime, decimal, enum_name, where
+from compiler.sql import datetime, decimal, enum_name, in_currency, where
 from db.models import actuals as models
 from db.models.categories import TransactionClass
 from db.models.expenses import ExpenseLine, ProjectExpense
@@ -87,8 +87,8 @@ register(
             "transactionDate": Scalar("{t}.transaction_date"),
             "quantity": Scalar(decimal("{t}.quantity")),
             "currencyCode": Scalar("{t}.currency_code"),
-            "unitAmount": Scalar(decimal("{t}.unit_amount")),
-            "amount": Scalar(decimal("{t}.amount")),
+            "unitAmount": Scalar(in_currency("{t}.unit_amount")),
+            "amount": Scalar(in_currency("{t}.amount")),
             "adjustmentStatus": Scalar(enum_name("{t}.adjustment_status", models.AdjustmentStatus)),
             "pricingWarning": Scalar("{t}.pricing_warning"),
             "description": Scalar("{t}.description"),

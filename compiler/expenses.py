@@ -6,7 +6,7 @@ from graphql import FieldNode
 
 from compiler.actuals import actuals_of_line
 from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
-from compiler.sql import datetime, decimal, enum_name, where
+from compiler.sql import datetime, decimal, enum_name, in_currency, where
 from db.models import expenses as models
 
 
@@ -64,16 +64,16 @@ register(
             "lineNumber": Scalar("{t}.line_number"),
             "date": Scalar("{t}.date"),
             "quantity": Scalar(decimal("{t}.quantity")),
-            "unitPrice": Scalar(decimal("{t}.unit_price")),
-            "amount": Scalar(decimal("{t}.amount")),
+            "unitPrice": Scalar(in_currency("{t}.unit_price")),
+            "amount": Scalar(in_currency("{t}.amount")),
             "currencyCode": Scalar("{t}.currency_code"),
-            "salesTax": Scalar(decimal("{t}.sales_tax")),
-            "nonRecoverableTax": Scalar(decimal("{t}.non_recoverable_tax")),
+            "salesTax": Scalar(in_currency("{t}.sales_tax")),
+            "nonRecoverableTax": Scalar(in_currency("{t}.non_recoverable_tax")),
             "merchant": Scalar("{t}.merchant"),
             "description": Scalar("{t}.description"),
             "chargeable": Scalar("{t}.chargeable"),
             "approvalStatus": Scalar(enum_name("{t}.approval_status", models.LineApproval)),
-            "total": Scalar(decimal("{t}.amount + {t}.sales_tax")),
+            "total": Scalar(in_currency("{t}.amount + {t}.sales_tax")),
             "category": ToOne("ExpenseCategory", "expense_category_id"),
             "unit": ToOne("Unit", "unit_id"),
             "project": ToOne("Project", "project_id"),
@@ -98,7 +98,7 @@ register(
         models.ExpenseLine,  # rows of the per-currency sums over expense lines
         {
             "currencyCode": Scalar("{t}.currency_code"),
-            "amount": Scalar(decimal("{t}.amount")),
+            "amount": Scalar(in_currency("{t}.amount")),
         },
         node=False,
     ),

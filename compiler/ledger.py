@@ -13,7 +13,14 @@ from compiler.connections import Page, connection, plain
 from compiler.master_data import callers_code
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import datetime, decimal, enum_name, present_or_fail
+from compiler.sql import (
+    datetime,
+    decimal,
+    enum_name,
+    in_accounting_currency,
+    in_currency,
+    present_or_fail,
+)
 from db.models import ledger as models
 from domain.actors import Actor
 
@@ -37,10 +44,10 @@ register(
         models.VoucherLine,
         {
             "account": ToOne("Account", "account_id"),
-            "debit": Scalar(decimal("{t}.debit")),
-            "credit": Scalar(decimal("{t}.credit")),
+            "debit": Scalar(in_accounting_currency("{t}.debit")),
+            "credit": Scalar(in_accounting_currency("{t}.credit")),
             "currencyCode": Scalar("{t}.currency_code"),
-            "amountCurrency": Scalar(decimal("{t}.amount_currency")),
+            "amountCurrency": Scalar(in_currency("{t}.amount_currency")),
             "exchangeRate": Scalar(decimal("{t}.exchange_rate")),
             "description": Scalar("{t}.description"),
             "billingSalesTaxGroup": Scalar("{t}.billing_sales_tax_group"),

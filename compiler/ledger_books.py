@@ -16,7 +16,7 @@ from compiler.catalog import Builder
 from compiler.connections import Page, connection, plain, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import decimal, where
+from compiler.sql import in_accounting_currency, where
 from db.models import ledger as models
 from domain.actors import Actor
 from resolvers.ledger_sums import ZERO_SQL
@@ -124,7 +124,8 @@ def account_balance(builder: Builder, alias: str, nodes: list[FieldNode]) -> str
     total = f"coalesce(sum({line}.debit - {line}.credit), {ZERO_SQL})"
     dated = f"{voucher}.id = {line}.voucher_id AND {voucher}.accounting_date <= {as_of}"
     source = f"voucher_line {line} JOIN voucher {voucher} ON {dated}"
-    return decimal(f"(SELECT {total} FROM {source} WHERE {line}.account_id = {alias}.id)")
+    balance = f"(SELECT {total} FROM {source} WHERE {line}.account_id = {alias}.id)"
+    return in_accounting_currency(balance, f"{alias}.legal_entity_id")
 
 
 register_root("vouchers", Vouchers())

@@ -13,7 +13,7 @@ from compiler.catalog import Builder, Custom, Scalar, TableType, ToOne, register
 from compiler.connections import Page, connection, plain, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import Statement, decimal, enum_name
+from compiler.sql import Statement, decimal, enum_name, in_accounting_currency, in_currency
 from db.models.actuals import ActualType
 from db.models.ledger import SubledgerTransaction
 from domain import subledger
@@ -43,9 +43,9 @@ register(
             "transactionType": Scalar(enum_name("{t}.transaction_type", ActualType)),
             "accountingDate": Scalar("{t}.accounting_date"),
             "quantity": Scalar(decimal("{t}.quantity")),
-            "amount": Scalar(decimal("{t}.amount")),
+            "amount": Scalar(in_currency("{t}.amount")),
             "currencyCode": Scalar("{t}.currency_code"),
-            "amountAccounting": Scalar(decimal("{t}.amount_accounting")),
+            "amountAccounting": Scalar(in_accounting_currency("{t}.amount_accounting")),
             "status": Custom(_status_name),
             "actual": ToOne("Actual", "actual_id"),
             "voucher": ToOne("Voucher", "voucher_id"),

@@ -16,17 +16,18 @@ from compiler.catalog import Scalar, TableType, ToOne, register
 from compiler.master_data import callers_code
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import Unsupported, decimal, present_or_fail
+from compiler.sql import Unsupported, entity_decimals, money, present_or_fail
 from db.models import ledger as models
 from domain.actors import Actor
 from resolvers.ledger_books import check_range
 from resolvers.ledger_sums import ZERO_SQL
 
+# At the decimals of the legal entity's accounting currency, a column of the aggregate's rows.
 FIGURES = {
-    "openingBalance": Scalar(decimal("{t}.opening")),
-    "debits": Scalar(decimal("{t}.debits")),
-    "credits": Scalar(decimal("{t}.credits")),
-    "closingBalance": Scalar(decimal("{t}.closing")),
+    "openingBalance": Scalar(money("{t}.opening", "{t}.decimals")),
+    "debits": Scalar(money("{t}.debits", "{t}.decimals")),
+    "credits": Scalar(money("{t}.credits", "{t}.decimals")),
+    "closingBalance": Scalar(money("{t}.closing", "{t}.decimals")),
 }
 # Read from the aggregate's rows (sums of voucher lines), never from a table of their own.
 register(
@@ -77,7 +78,8 @@ def _aggregate(selection: Selection, key: str, entity: str) -> str:
         f" OR count(*) FILTER (WHERE {dated} >= {start}) > 0"
     )
     return (
-        f"SELECT {grouped}.*, {account}.number AS account_number FROM ({sums}) {grouped}"
+        f"SELECT {grouped}.*, {account}.number AS account_number,"
+        f" {entity_decimals(entity)} AS decimals FROM ({sums}) {grouped}"
         f" LEFT JOIN account {account} ON {account}.id = {grouped}.account_id"
     )
 

@@ -23,7 +23,7 @@ from compiler.catalog import (
 from compiler.connections import Page, connection, plain, upper
 from compiler.roots import register_root
 from compiler.selection import Selection
-from compiler.sql import decimal, enum_name, where
+from compiler.sql import decimal, enum_name, money, parent_decimals, where
 from db.models import prices as models
 from domain.actors import Actor
 from domain.scope import in_callers_entities
@@ -49,7 +49,7 @@ register(
         {
             "transactionCategory": ToOne("TransactionCategory", "transaction_category_id"),
             "pricingMethod": Scalar(enum_name("{t}.pricing_method", models.PricingMethod)),
-            "price": Scalar(decimal("{t}.price")),
+            "price": Scalar(money("{t}.price", parent_decimals("price_list", "{t}.price_list_id"))),
             "markupPercent": Scalar(decimal("{t}.markup_percent")),
             "unit": ToOne("Unit", "unit_id"),
         },

@@ -20,7 +20,7 @@ from compiler.catalog import (
 from compiler.connections import Page, connection, plain, upper
 from compiler.roots import Lookup, register_root
 from compiler.selection import Selection
-from compiler.sql import decimal, enum_name
+from compiler.sql import entity_decimals, enum_name, money
 from db.models import master_data as models
 from db.models.ledger import SubledgerTransaction
 from domain import subledger
@@ -41,6 +41,10 @@ def _totals(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
         for name, pg_type in (("fromDate", "date"), ("toDate", "date"), ("period", "text"))
     )
     grouped = subledger.totals(transaction, conditions, from_date, to_date, period)
+    # The sums are in the project's legal entity's accounting currency: its decimals per row.
+    decimals = entity_decimals(f"{alias}.legal_entity_id")
+    summed = statement.alias()
+    grouped = f"SELECT {summed}.*, {decimals} AS decimals FROM ({grouped}) {summed}"
     first = builder.first("Project", nodes)
     body = builder.object("ProjectTotals", sums, nodes)
     source = limited(f"FROM ({grouped}) {sums}", sums, f"{sums}.period_start", first)
@@ -67,8 +71,8 @@ register(
         SubledgerTransaction,  # rows of the per-period sums over subledger transactions
         {
             "periodStart": Scalar("{t}.period_start"),
-            "cost": Scalar(decimal("{t}.cost")),
-            "unbilledSales": Scalar(decimal("{t}.unbilled_sales")),
+            "cost": Scalar(money("{t}.cost", "{t}.decimals")),
+            "unbilledSales": Scalar(money("{t}.unbilled_sales", "{t}.decimals")),
         },
         node=False,
     ),

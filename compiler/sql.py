@@ -123,6 +123,44 @@ def decimal(expression: str) -> str:
     return f"({expression})::text"
 
 
+def money(expression: str, decimals: str) -> str:
+    """An amount as `domain.money.shown` writes it: `decimals` places (an SQL integer, see
+    currency_decimals/entity_decimals), more only for non-zero digits beyond them."""
+    return f"(round(({expression}), greatest({decimals}, min_scale({expression}))))::text"
+
+
+def currency_decimals(code: str) -> str:
+    """The decimals of the currency whose code is `code` (a column of the row)."""
+    return f"(SELECT mc.decimals FROM currency mc WHERE mc.code = {code})"
+
+
+def parent_decimals(table: str, parent_id: str) -> str:
+    """The decimals of the currency of the `table` row whose id is `parent_id` (a price list
+    line's list, an invoice line's invoice)."""
+    return (
+        f"(SELECT mc.decimals FROM {table} mp JOIN currency mc"
+        f" ON mc.code = mp.currency_code WHERE mp.id = {parent_id})"
+    )
+
+
+def entity_decimals(entity_id: str) -> str:
+    """The decimals of the accounting currency of the legal entity whose id is `entity_id`."""
+    return (
+        "(SELECT mc.decimals FROM legal_entity me JOIN currency mc"
+        f" ON mc.code = me.currency_code WHERE me.id = {entity_id})"
+    )
+
+
+def in_currency(expression: str, code: str = "{t}.currency_code") -> str:
+    """An amount of the row in the currency `code` (by default the row's `currency_code`)."""
+    return money(expression, currency_decimals(code))
+
+
+def in_accounting_currency(expression: str, entity_id: str = "{t}.legal_entity_id") -> str:
+    """An amount of the row in its legal entity's accounting currency."""
+    return money(expression, entity_decimals(entity_id))
+
+
 def datetime(expression: str) -> str:
     """`datetime.isoformat()` of a UTC timestamp: microseconds only when not zero."""
     utc = f"(({expression}) AT TIME ZONE 'UTC')"

@@ -8,7 +8,15 @@ from typing import NamedTuple
 from graphql import FieldNode
 
 from compiler.catalog import Builder, Children, Custom, Scalar, TableType, ToOne, register
-from compiler.sql import datetime, decimal, enum_name, where
+from compiler.sql import (
+    datetime,
+    decimal,
+    enum_name,
+    in_currency,
+    money,
+    parent_decimals,
+    where,
+)
 from db.models import actuals as actual_models
 from db.models import vendor_invoices as models
 from domain.vendor_invoices_warnings import UNLINKED
@@ -56,10 +64,16 @@ def _matched_actuals(builder: Builder, alias: str, nodes: list[FieldNode]) -> st
     return f"(SELECT {listed} FROM {rows})"
 
 
+# A line's amounts are in its invoice's currency, an ordered line's in its subcontract's.
+_INVOICE_DECIMALS = parent_decimals("vendor_invoice", "{t}.invoice_id")
+_SUBCONTRACT_DECIMALS = parent_decimals("subcontract", "{t}.subcontract_id")
+
+
 def _matched_amount(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:
     """0 when nothing is matched, as `sum(..., Decimal(0))` is."""
     matched = _matched(builder, alias)
-    return decimal(f"(SELECT coalesce(sum({matched.actual}.amount), 0) {matched.source})")
+    total = f"(SELECT coalesce(sum({matched.actual}.amount), 0) {matched.source})"
+    return money(total, parent_decimals("vendor_invoice", f"{alias}.invoice_id"))
 
 
 register(
@@ -91,7 +105,7 @@ register(
             "lineNumber": Scalar("{t}.line_number"),
             "description": Scalar("{t}.description"),
             "quantity": Scalar(decimal("{t}.quantity")),
-            "unitPrice": Scalar(decimal("{t}.unit_price")),
+            "unitPrice": Scalar(money("{t}.unit_price", _SUBCONTRACT_DECIMALS)),
             "project": ToOne("Project", "project_id"),
             "task": ToOne("Task", "task_id"),
             "transactionCategory": ToOne("TransactionCategory", "transaction_category_id"),
@@ -108,9 +122,9 @@ register(
             "currencyCode": Scalar("{t}.currency_code"),
             "description": Scalar("{t}.description"),
             "status": Scalar(enum_name("{t}.status", models.InvoiceStatus)),
-            "subtotal": Scalar(decimal("{t}.subtotal")),
-            "salesTax": Scalar(decimal("{t}.sales_tax")),
-            "total": Scalar(decimal("{t}.total")),
+            "subtotal": Scalar(in_currency("{t}.subtotal")),
+            "salesTax": Scalar(in_currency("{t}.sales_tax")),
+            "total": Scalar(in_currency("{t}.total")),
             "accountingDate": Scalar("{t}.accounting_date"),
             "confirmedAt": Scalar(datetime("{t}.confirmed_at")),
             "canceledAt": Scalar(datetime("{t}.canceled_at")),
@@ -131,10 +145,10 @@ register(
             "description": Scalar("{t}.description"),
             "date": Scalar("{t}.date"),
             "quantity": Scalar(decimal("{t}.quantity")),
-            "unitPrice": Scalar(decimal("{t}.unit_price")),
-            "subtotal": Scalar(decimal("{t}.subtotal")),
-            "salesTax": Scalar(decimal("{t}.sales_tax")),
-            "total": Scalar(decimal("{t}.total")),
+            "unitPrice": Scalar(money("{t}.unit_price", _INVOICE_DECIMALS)),
+            "subtotal": Scalar(money("{t}.subtotal", _INVOICE_DECIMALS)),
+            "salesTax": Scalar(money("{t}.sales_tax", _INVOICE_DECIMALS)),
+            "total": Scalar(money("{t}.total", _INVOICE_DECIMALS)),
             "verificationStatus": Scalar(
                 enum_name("{t}.verification_status", models.VerificationStatus)
             ),

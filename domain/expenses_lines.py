@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from domain.categories import expense_category_for_entity
 from domain.categories_units import line_unit
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.master_data import get_currency
+from domain.money import round_money
 from domain.validation import MAX_AMOUNT, Collector, check_date, check_decimal
 
 QUANTITY_PLACES = 4  # expense_line.quantity is NUMERIC(19,4)
@@ -62,11 +63,6 @@ class CheckedLine:
     merchant: str
     description: str
     chargeable: bool
-
-
-def round_money(value: Decimal, decimals: int) -> Decimal:
-    """Half-up to the currency's decimals: the one rounding an amount gets, when stored."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 async def _project_of(session: AsyncSession, entity_id: int, project_id: int) -> Project:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from domain.errors import DomainError, ErrorCode
-from domain.expenses_lines import round_money
+from domain.money import round_money
 from domain.validation import MAX_AMOUNT
 
 MAX_RESIDUAL = Decimal("0.01")  # L1: per document line

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.master_data import Currency
 from db.models.prices import PriceContext
-from domain.expenses_lines import round_money
+from domain.money import round_money
 from domain.prices import applicable_price_list, price_for, round_price
 from domain.rates import rate_on
 

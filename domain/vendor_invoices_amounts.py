@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models.master_data import Currency
 from db.models.prices import PriceContext
 from domain.errors import DomainError, ErrorCode
-from domain.expenses_lines import round_money
+from domain.money import round_money
 from domain.prices import price_for, round_price
 from domain.rates import rate_on
 from domain.validation import MAX_AMOUNT, check_decimal

@@ -11,9 +11,11 @@ import strawberry
 
 from db.models import master_data as master_models
 from db.models.ledger import VoucherSource
+from domain.money import shown
 from resolvers import ledger_books as resolvers
 from resolvers.context import Info
 from resolvers.ledger_sums import TrialBalanceRow
+from resolvers.money import decimals_of
 from schema.ledger_vouchers import Voucher, VoucherLine, VoucherSourceType
 from schema.node import related
 from schema.pages import after_key, to_connection
@@ -70,7 +72,10 @@ class LedgerEntryFilter(VoucherFilter):
     )
 
 
-@strawberry.type(description="Trial balance figures, in accounting currency.")
+@strawberry.type(
+    description="Trial balance figures, in the legal entity's accounting currency and written "
+    "with its decimals (`142.80`)."
+)
 class TrialBalanceTotals:
     opening_balance: Decimal = strawberry.field(
         description="Debits minus credits dated before fromDate."
@@ -82,12 +87,12 @@ class TrialBalanceTotals:
     )
 
     @classmethod
-    def from_row(cls, row: TrialBalanceRow) -> TrialBalanceTotals:
+    def from_row(cls, row: TrialBalanceRow, decimals: int) -> TrialBalanceTotals:
         return cls(
-            opening_balance=row.opening_balance,
-            debits=row.debits,
-            credits=row.credits,
-            closing_balance=row.closing_balance,
+            opening_balance=shown(row.opening_balance, decimals),
+            debits=shown(row.debits, decimals),
+            credits=shown(row.credits, decimals),
+            closing_balance=shown(row.closing_balance, decimals),
         )
 
 
@@ -96,13 +101,13 @@ class TrialBalanceLine(TrialBalanceTotals):
     account_pk: strawberry.Private[int | None] = None
 
     @classmethod
-    def of_account(cls, row: TrialBalanceRow) -> TrialBalanceLine:
+    def of_account(cls, row: TrialBalanceRow, decimals: int) -> TrialBalanceLine:
         return cls(
             account_pk=row.account_id,
-            opening_balance=row.opening_balance,
-            debits=row.debits,
-            credits=row.credits,
-            closing_balance=row.closing_balance,
+            opening_balance=shown(row.opening_balance, decimals),
+            debits=shown(row.debits, decimals),
+            credits=shown(row.credits, decimals),
+            closing_balance=shown(row.closing_balance, decimals),
         )
 
     @strawberry.field(description="The account the figures are of.")
@@ -124,11 +129,11 @@ class TrialBalance:
     )
 
     @classmethod
-    def of(cls, result: resolvers.TrialBalance) -> TrialBalance:
+    def of(cls, result: resolvers.TrialBalance, decimals: int) -> TrialBalance:
         return cls(
             currency_code=result.currency_code,
-            lines=[TrialBalanceLine.of_account(row) for row in result.lines],
-            totals=TrialBalanceTotals.from_row(result.totals),
+            lines=[TrialBalanceLine.of_account(row, decimals) for row in result.lines],
+            totals=TrialBalanceTotals.from_row(result.totals, decimals),
         )
 
 
@@ -174,4 +179,4 @@ class LedgerBooksQuery:
         ],
     ) -> TrialBalance:
         result = await resolvers.trial_balance(info.context, legal_entity, from_date, to_date)
-        return TrialBalance.of(result)
+        return TrialBalance.of(result, await decimals_of(info.context, result.currency_code))

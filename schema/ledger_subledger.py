@@ -18,9 +18,11 @@ from db.models import master_data as master_models
 from domain.subledger import TransactionStatus
 from resolvers import ledger_subledger as resolvers
 from resolvers.context import Info
+from resolvers.money import in_accounting_currency, in_currency
 from schema.actuals import Actual, ActualType
 from schema.journals_types import JournalLine
 from schema.ledger_vouchers import Voucher
+from schema.money import IN_ACCOUNTING, IN_CURRENCY
 from schema.node import register_node, related
 from schema.pages import after_key, to_connection
 from schema.projects_totals import described_enum
@@ -49,11 +51,7 @@ class ProjectTransaction(Node):
     )
     accounting_date: dt.date = strawberry.field(description="The journal line's (J3).")
     quantity: Decimal = strawberry.field(description="The actual's quantity.")
-    amount: Decimal = strawberry.field(description="The actual's amount, in `currencyCode`.")
     currency_code: str = strawberry.field(description="The transaction currency.")
-    amount_accounting: Decimal = strawberry.field(
-        description="The amount in the legal entity's accounting currency, as posted."
-    )
     row: strawberry.Private[models.SubledgerTransaction]
 
     @classmethod
@@ -63,13 +61,21 @@ class ProjectTransaction(Node):
             transaction_type=actual_models.ActualType(row.transaction_type),
             accounting_date=row.accounting_date,
             quantity=row.quantity,
-            amount=row.amount,
             currency_code=row.currency_code,
-            amount_accounting=row.amount_accounting,
             row=row,
         )
 
     @strawberry.field(description="Posted, reversed since, or a reversal (A1).")
+    @strawberry.field(description=f"The actual's amount. {IN_CURRENCY}")
+    async def amount(self, info: Info) -> Decimal:
+        return await in_currency(info.context, self.row.amount, self.currency_code)
+
+    @strawberry.field(description=f"The amount as posted. {IN_ACCOUNTING}")
+    async def amount_accounting(self, info: Info) -> Decimal:
+        row = self.row
+        amount, entity = row.amount_accounting, row.legal_entity_id
+        return await in_accounting_currency(info.context, amount, entity)
+
     async def status(self, info: Info) -> TransactionStatus:
         return await resolvers.status_of(info.context, self.row.actual_id)
 

@@ -13,7 +13,9 @@ import strawberry
 from db.models import ledger as models
 from db.models import master_data as master_models
 from resolvers.context import Info
+from resolvers.money import in_accounting_currency, in_currency
 from schema.master_data import LegalEntity
+from schema.money import IN_ACCOUNTING, IN_CURRENCY
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.parameters_accounts import Account
@@ -59,13 +61,8 @@ class VoucherLine(Node):
     account_pk: strawberry.Private[int]
     project_pk: strawberry.Private[int | None]
     voucher_pk: strawberry.Private[int]
-    debit: Decimal = strawberry.field(description="In the legal entity's accounting currency.")
-    credit: Decimal = strawberry.field(description="In the legal entity's accounting currency.")
+    row: strawberry.Private[models.VoucherLine]
     currency_code: str = strawberry.field(description="The currency of `amountCurrency`.")
-    amount_currency: Decimal = strawberry.field(
-        description="The source amount in `currencyCode`: positive for a debit, negative for a "
-        "credit."
-    )
     exchange_rate: Decimal = strawberry.field(
         description="From `currencyCode` to accounting currency, of the source's date (M6)."
     )
@@ -84,15 +81,27 @@ class VoucherLine(Node):
             account_pk=row.account_id,
             project_pk=row.project_id,
             voucher_pk=row.voucher_id,
-            debit=row.debit,
-            credit=row.credit,
+            row=row,
             currency_code=row.currency_code,
-            amount_currency=row.amount_currency,
             exchange_rate=row.exchange_rate,
             description=row.description,
             billing_sales_tax_group=row.billing_sales_tax_group,
             billing_item_sales_tax_group=row.billing_item_sales_tax_group,
         )
+
+    @strawberry.field(description=f"0 on a credit line. {IN_ACCOUNTING}")
+    async def debit(self, info: Info) -> Decimal:
+        return await in_accounting_currency(info.context, self.row.debit, self.row.legal_entity_id)
+
+    @strawberry.field(description=f"0 on a debit line. {IN_ACCOUNTING}")
+    async def credit(self, info: Info) -> Decimal:
+        return await in_accounting_currency(info.context, self.row.credit, self.row.legal_entity_id)
+
+    @strawberry.field(
+        description="The source amount: positive for a debit, negative for a credit. " + IN_CURRENCY
+    )
+    async def amount_currency(self, info: Info) -> Decimal:
+        return await in_currency(info.context, self.row.amount_currency, self.currency_code)
 
     @strawberry.field(description="The ledger account debited or credited.")
     async def account(self, info: Info) -> Account | None:

@@ -12,8 +12,10 @@ from db.models import master_data as models
 from domain import parameters_accounts as domain
 from resolvers.context import Info
 from resolvers.ledger_books import account_balance
+from resolvers.money import in_accounting_currency
 from schema.errors import UserError
 from schema.master_data import LegalEntity
+from schema.money import IN_ACCOUNTING
 from schema.node import register_node, related
 from schema.relay import Node, decode_id
 
@@ -35,14 +37,16 @@ class Account(Node):
         return await related(info, models.LegalEntity, self.legal_entity_id, LegalEntity.from_row)
 
     @strawberry.field(
-        description="Debits minus credits of its voucher lines dated up to asOf; 0 when none."
+        description="Debits minus credits of its voucher lines dated up to asOf; 0 when none. "
+        + IN_ACCOUNTING
     )
     async def balance(
         self,
         info: Info,
         as_of: Annotated[dt.date, strawberry.argument(description="The last accounting date.")],
     ) -> Decimal:
-        return await account_balance(info.context, self.pk, as_of)
+        balance = await account_balance(info.context, self.pk, as_of)
+        return await in_accounting_currency(info.context, balance, self.legal_entity_id)
 
 
 register_node("Account", models.Account, Account.from_row)

@@ -13,6 +13,7 @@ from db.models import prices as models
 from resolvers import prices as resolvers
 from resolvers import units as unit_resolvers
 from resolvers.context import Info
+from resolvers.money import in_currency_of
 from schema.categories_types import TransactionCategory
 from schema.master_data import LegalEntity
 from schema.nested_lists import ALL, NestedFirst, nested_first
@@ -48,15 +49,12 @@ class PriceListLine(Node):
     pricing_method: PricingMethod = strawberry.field(  # type: ignore[valid-type]
         description="How the line computes a price."
     )
-    price: Decimal | None = strawberry.field(
-        description="Price per unit in the list's currency (up to 6 decimals); null unless "
-        "PER_UNIT."
-    )
     markup_percent: Decimal | None = strawberry.field(
         description="Percent added to the cost (`15` is 15 %); null unless MARKUP."
     )
     unit_pk: strawberry.Private[int | None]
     transaction_category_pk: strawberry.Private[int]
+    row: strawberry.Private[models.PriceListLine]
 
     @classmethod
     def from_row(cls, row: models.PriceListLine) -> PriceListLine:
@@ -64,10 +62,19 @@ class PriceListLine(Node):
             pk=row.id,
             transaction_category_pk=row.transaction_category_id,
             pricing_method=models.PricingMethod(row.pricing_method),
-            price=row.price,
             markup_percent=row.markup_percent,
             unit_pk=row.unit_id,
+            row=row,
         )
+
+    @strawberry.field(
+        description="Price per unit in the list's currency, written with at least that "
+        "currency's decimals (`12.50`; a price entered with more, up to 6, keeps them: `0.125`); "
+        "null unless PER_UNIT."
+    )
+    async def price(self, info: Info) -> Decimal | None:
+        row = self.row
+        return await in_currency_of(info.context, row.price, models.PriceList, row.price_list_id)
 
     @strawberry.field(description="The transaction category the line prices.")
     async def transaction_category(self, info: Info) -> TransactionCategory:

@@ -13,6 +13,7 @@ import strawberry
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from domain.subledger import TotalsPeriod
+from schema.money import IN_ACCOUNTING
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -48,8 +49,9 @@ class ProjectTotals:
         description="The first day of the month or year; null for ALL."
     )
     cost: Decimal = strawberry.field(
-        description="The sum of `amountAccounting` of the cost transactions."
+        description=f"The sum of `amountAccounting` of the cost transactions. {IN_ACCOUNTING}"
     )
     unbilled_sales: Decimal = strawberry.field(
-        description="The sum of `amountAccounting` of the unbilled sales transactions."
+        description="The sum of `amountAccounting` of the unbilled sales transactions. "
+        + IN_ACCOUNTING
     )

@@ -12,6 +12,7 @@ from domain.subledger import TotalsPeriod
 from resolvers import ledger_subledger
 from resolvers import projects as resolvers
 from resolvers.context import Info
+from resolvers.money import in_accounting_currency
 from schema.master_data import LegalEntity
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node
@@ -148,8 +149,12 @@ class Project(Node):
     ) -> list[ProjectTotals]:
         limit = nested_first(first)  # the sums are one statement for every project: sliced
         rows = await ledger_subledger.totals_of(info.context, self.pk, from_date, to_date, period)
-        return [ProjectTotals(period_start=r.period_start, cost=r.cost,
-                              unbilled_sales=r.unbilled_sales) for r in rows[:limit]]  # fmt: skip
+        entity = self.legal_entity_pk
+        return [ProjectTotals(period_start=r.period_start,
+                              cost=await in_accounting_currency(info.context, r.cost, entity),
+                              unbilled_sales=await in_accounting_currency(
+                                  info.context, r.unbilled_sales, entity))
+                for r in rows[:limit]]  # fmt: skip
 
 
 register_node("User", models.AppUser, User.from_row)

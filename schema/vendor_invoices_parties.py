@@ -14,6 +14,7 @@ from db.models import categories as category_models
 from db.models import master_data as master_models
 from db.models import vendor_invoices as models
 from resolvers.context import Info
+from resolvers.money import in_currency_of
 from schema.categories_types import TransactionCategory
 from schema.master_data import LegalEntity
 from schema.nested_lists import ALL, NestedFirst, nested_first
@@ -50,7 +51,6 @@ class SubcontractLine(Node):
     line_number: int = strawberry.field(description="1, 2, ... within the subcontract.")
     description: str = strawberry.field(description="What services the line orders.")
     quantity: Decimal | None = strawberry.field(description="The quantity ordered.")
-    unit_price: Decimal | None = strawberry.field(description="The agreed price per unit.")
     row: strawberry.Private[models.SubcontractLine]
 
     @classmethod
@@ -60,9 +60,17 @@ class SubcontractLine(Node):
             line_number=row.line_number,
             description=row.description,
             quantity=row.quantity,
-            unit_price=row.unit_price,
             row=row,
         )
+
+    @strawberry.field(
+        description="The agreed price per unit, in the subcontract's currency, written with at "
+        "least its decimals (`12.50`; a price entered with more, up to 6, keeps them: `0.125`)."
+    )
+    async def unit_price(self, info: Info) -> Decimal | None:
+        row = self.row
+        subcontract = models.Subcontract
+        return await in_currency_of(info.context, row.unit_price, subcontract, row.subcontract_id)
 
     @strawberry.field(description="An invoice line on this subcontract line has this project.")
     async def project(self, info: Info) -> Project | None:

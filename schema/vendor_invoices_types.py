@@ -19,10 +19,12 @@ from db.models import prices as price_models
 from db.models import vendor_invoices as models
 from domain.vendor_invoices_warnings import line_warnings
 from resolvers.context import Info
+from resolvers.money import in_currency, in_currency_of
 from schema.actuals import Actual
 from schema.categories_types import TransactionCategory
 from schema.ledger_vouchers import Voucher
 from schema.master_data import LegalEntity
+from schema.money import IN_CURRENCY, IN_INVOICE_CURRENCY
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node, related
 from schema.prices_types import PriceList
@@ -68,14 +70,6 @@ class VendorInvoiceLine(Node):
     quantity: Decimal | None = strawberry.field(
         description="How many units were delivered, in `unit`; null when only an amount is charged."
     )
-    unit_price: Decimal | None = strawberry.field(
-        description="Defaults from the purchase price list valid on the date (V4)."
-    )
-    subtotal: Decimal = strawberry.field(
-        description="Quantity x unit price when both are set; else as entered (V5)."
-    )
-    sales_tax: Decimal
-    total: Decimal = strawberry.field(description="Subtotal + sales tax.")
     verification_status: VerificationStatus = strawberry.field(  # type: ignore[valid-type]
         description="How far the project manager has checked the line (V6)."
     )
@@ -93,16 +87,42 @@ class VendorInvoiceLine(Node):
             description=row.description,
             date=row.date,
             quantity=row.quantity,
-            unit_price=row.unit_price,
-            subtotal=row.subtotal,
-            sales_tax=row.sales_tax,
-            total=row.total,
             verification_status=models.VerificationStatus(row.verification_status),
             price_warning=row.price_warning,
             row=row,
         )
 
     @strawberry.field(description="What a reader must know about the line (V7, M4).")
+    async def _in_currency(self, info: Info, amount: Decimal) -> Decimal:
+        invoice = self.row.invoice_id
+        written = await in_currency_of(info.context, amount, models.VendorInvoice, invoice)
+        assert written is not None  # an amount in, an amount out
+        return written
+
+    @strawberry.field(
+        description="Defaults from the purchase price list valid on the date (V4). In the "
+        "invoice's currency, written with at least its decimals (`12.50`; a price entered with "
+        "more, up to 6, keeps them: `0.125`)."
+    )
+    async def unit_price(self, info: Info) -> Decimal | None:
+        row, invoice = self.row, models.VendorInvoice
+        return await in_currency_of(info.context, row.unit_price, invoice, row.invoice_id)
+
+    @strawberry.field(
+        description="Quantity x unit price (rounded half-up) when both are set; else as entered "
+        f"(V5). {IN_INVOICE_CURRENCY}"
+    )
+    async def subtotal(self, info: Info) -> Decimal:
+        return await self._in_currency(info, self.row.subtotal)
+
+    @strawberry.field(description=f"Sales tax on the subtotal. {IN_INVOICE_CURRENCY}")
+    async def sales_tax(self, info: Info) -> Decimal:
+        return await self._in_currency(info, self.row.sales_tax)
+
+    @strawberry.field(description=f"Subtotal + sales tax. {IN_INVOICE_CURRENCY}")
+    async def total(self, info: Info) -> Decimal:
+        return await self._in_currency(info, self.row.total)
+
     def warnings(self) -> list[str]:
         return line_warnings(self.row)
 
@@ -181,9 +201,14 @@ class VendorInvoiceLine(Node):
     async def matched_actuals(self, info: Info, first: NestedFirst = ALL) -> list[Actual]:
         return [Actual.from_row(row) for row in await self._matched(info, nested_first(first))]
 
-    @strawberry.field(description="The sum of the matched actuals, to compare with subtotal.")
+    @strawberry.field(
+        description="The sum of the matched actuals, to compare with subtotal. "
+        + IN_INVOICE_CURRENCY
+    )
     async def matched_amount(self, info: Info) -> Decimal:
-        return sum((row.amount for row in await self._matched(info)), Decimal(0))
+        return await self._in_currency(
+            info, sum((row.amount for row in await self._matched(info)), Decimal(0))
+        )
 
     @strawberry.field(description="The actuals confirming made from the line, and reversals.")
     async def actuals(self, info: Info, first: NestedFirst = ALL) -> list[Actual]:
@@ -204,9 +229,6 @@ class VendorInvoice(Node):
     status: VendorInvoiceStatus = strawberry.field(  # type: ignore[valid-type]
         description="Where the invoice is in its workflow (V1)."
     )
-    subtotal: Decimal = strawberry.field(description="Sum of the lines' subtotals (V5).")
-    sales_tax: Decimal = strawberry.field(description="Sum of the lines' sales tax.")
-    total: Decimal = strawberry.field(description="Sum of the lines' totals.")
     accounting_date: dt.date | None = strawberry.field(description="Set when confirmed.")
     confirmed_at: dt.datetime | None = strawberry.field(
         description="When it was confirmed; null until then."
@@ -226,9 +248,6 @@ class VendorInvoice(Node):
             currency_code=row.currency_code,
             description=row.description,
             status=models.InvoiceStatus(row.status),
-            subtotal=row.subtotal,
-            sales_tax=row.sales_tax,
-            total=row.total,
             accounting_date=row.accounting_date,
             confirmed_at=row.confirmed_at,
             canceled_at=row.canceled_at,
@@ -237,6 +256,18 @@ class VendorInvoice(Node):
         )
 
     @strawberry.field(description="The legal entity the invoice is addressed to.")
+    @strawberry.field(description=f"Sum of the lines' subtotals (V5). {IN_CURRENCY}")
+    async def subtotal(self, info: Info) -> Decimal:
+        return await in_currency(info.context, self.row.subtotal, self.currency_code)
+
+    @strawberry.field(description=f"Sum of the lines' sales tax. {IN_CURRENCY}")
+    async def sales_tax(self, info: Info) -> Decimal:
+        return await in_currency(info.context, self.row.sales_tax, self.currency_code)
+
+    @strawberry.field(description=f"Sum of the lines' totals. {IN_CURRENCY}")
+    async def total(self, info: Info) -> Decimal:
+        return await in_currency(info.context, self.row.total, self.currency_code)
+
     async def legal_entity(self, info: Info) -> LegalEntity | None:
         return await related(
             info, master_models.LegalEntity, self.row.legal_entity_id, LegalEntity.from_row

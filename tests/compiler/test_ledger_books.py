@@ -88,7 +88,7 @@ async def test_l1_m1_every_field_reads_the_same_on_both_paths_for_every_role(
          "sharePercent": "40.0000"},
     ]  # fmt: skip
     assert (line["billingSalesTaxGroup"], line["billingItemSalesTaxGroup"]) == ("US", "US-ITEM")
-    assert line["account"]["january"] == "100.0000" and line["account"]["balance"] == "0.0000"
+    assert line["account"]["january"] == "100.00" and line["account"]["balance"] == "0.00"
     assert body["data"]["reversals"]["nodes"] == [{"number": "REV", "reverses": {"number": "BILL"}}]
 
 

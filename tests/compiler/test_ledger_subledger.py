@@ -79,7 +79,7 @@ async def test_j5_a1_m1_every_field_reads_the_same_on_both_paths_for_every_role(
     nodes = [edge["node"] for edge in body["data"]["projectTransactions"]["edges"]]
     assert [node["status"] for node in nodes] == ["POSTED"] * 4 + ["REVERSED", "REVERSAL", "POSTED"]
     assert nodes[0]["project"]["all"] == [
-        {"__typename": "ProjectTotals", "cost": "40.0000", "unbilledSales": "50.0000"}
+        {"__typename": "ProjectTotals", "cost": "40.00", "unbilledSales": "50.00"}
     ]
     drafts = [line for j in body["data"]["journals"]["nodes"] for line in j["lines"]]
     assert {line["amountAccounting"] for line in drafts} >= {"7.77", "9.71"}  # 7.77 x 1.25

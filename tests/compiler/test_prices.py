@@ -68,4 +68,4 @@ async def test_m4_price_lists_and_project_price_lists_read_the_same_for_every_ro
     body, _ = await both(client, reference, LISTS, ids, world.tokens["manager"])
     (project,) = body["data"]["projects"]["nodes"]
     assert [listed["name"] for listed in project["priceLists"]] == ["Cost", "Sales"], body
-    assert body["data"]["list"] is None and body["data"]["line"]["price"] == "80.500000", body
+    assert body["data"]["list"] is None and body["data"]["line"]["price"] == "80.50", body

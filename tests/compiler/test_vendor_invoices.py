@@ -135,8 +135,8 @@ async def test_v1_v9_every_field_reads_the_same_on_both_paths_for_every_role(
     canceled = body["data"]["vendorInvoices"]["edges"][1]["node"]
     assert canceled["status"] == "CANCELED" and len(canceled["vouchers"]) == 2, canceled
     line = canceled["lines"][0]
-    assert line["matchedAmount"] == "241.5000" and len(line["matchedActuals"]) == 2, line
-    assert [actual["amount"] for actual in line["actuals"]] == ["241.5000", "-241.5000"], line
+    assert line["matchedAmount"] == "241.50" and len(line["matchedActuals"]) == 2, line
+    assert [actual["amount"] for actual in line["actuals"]] == ["241.50", "-241.50"], line
     assert line["actuals"][0]["vendorInvoiceLine"]["id"] == line["id"], line
     assert line["priceConverted"] is True and line["warnings"] == [], line
     assert line["subcontractLine"]["subcontract"]["number"] == "SC-1", line

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import DomainError, ErrorCode
-from domain.expenses_lines import round_money
 from domain.expenses_voucher import Entry, LineToPost, PostingAccounts, voucher_entries
+from domain.money import round_money
 
 ACCOUNTS = PostingAccounts(
     input_tax=2,
