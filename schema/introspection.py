@@ -7,6 +7,7 @@ every introspection request reaches this extension, whichever path would have re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, validate
@@ -17,6 +18,7 @@ from observability import ERRORS
 from resolvers.context import Context
 
 INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
+MENTIONS = re.compile(r"__(schema|type)\b")
 
 
 class IntrospectionGate(SchemaExtension):
@@ -32,7 +34,10 @@ class IntrospectionGate(SchemaExtension):
         # The app's settings (an app may be built with its own), else the process's.
         settings = app_context.settings if isinstance(app_context, Context) else self.defaults
         document = context.graphql_document
-        if not settings.introspection_enabled and document is not None:
+        # Only a document that names an introspection field is walked (`__typename` is not
+        # one); the walk with type information costs as much as a validation rule.
+        named = context.query is None or MENTIONS.search(context.query) is not None
+        if not settings.introspection_enabled and document is not None and named:
             found = validate(context.schema._schema, document, [NoSchemaIntrospectionCustomRule])
             if found:
                 ERRORS.labels(code=INTROSPECTION_DISABLED).inc()
