@@ -42,6 +42,7 @@ from schema.request_limits import RequestLimits
 from schema.root import RootQuery
 from schema.scalars import SCALARS
 from schema.units import UnitsMutation, UnitsQuery
+from schema.users import UsersMutation
 from schema.vendor_invoices import VendorInvoicesMutation
 from schema.vendor_invoices_queries import VendorInvoicesQuery
 from schema.vendor_invoices_workflow import VendorInvoiceWorkflowMutation
@@ -96,6 +97,7 @@ class Mutation(
     VendorInvoiceWorkflowMutation,
     DimensionsMutation,
     AuthMutation,
+    UsersMutation,
 ):
     pass
 

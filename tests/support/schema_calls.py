@@ -101,8 +101,10 @@ def placeholder(entity: str) -> Leaf:
     def leaf(path: IdPath, type_name: str) -> Any:
         name = str(path[-1] if not isinstance(path[-1], int) else path[-2]).lower()
         if type_name == "String":
-            if name == "legalentity":
+            if name in ("legalentity", "legalentities"):
                 return entity
+            if name == "email":
+                return "matrix@example.com"
             if "currency" in name:
                 return "USD"
             return "Matrix reason" if name in ("reason", "description", "name") else "MX1"
