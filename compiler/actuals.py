@@ -127,7 +127,7 @@ class Actuals:
         given = arguments.get("filter") or {}
         project = given.get("projectId")
         return ActualsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "Actual"),
             project_id=decode_id(project, "Project", "projectId") if project else None,
             transaction_class=plain(given.get("transactionClass")),
             actual_type=plain(given.get("actualType")),

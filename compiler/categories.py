@@ -81,7 +81,7 @@ class ExpenseCategories:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> ExpenseCategoriesPage:
         entity = arguments.get("legalEntity")
         return ExpenseCategoriesPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "ExpenseCategory"),
             legal_entity=upper(entity),
             usable_in_expense=arguments.get("usableInExpense"),
         )
@@ -116,7 +116,8 @@ class ProjectCategories:
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> ProjectCategoriesPage:
         entity = arguments.get("legalEntity")
-        return ProjectCategoriesPage(**Page.paging(arguments), legal_entity=upper(entity))
+        paging = Page.paging(arguments, "ProjectCategory")
+        return ProjectCategoriesPage(**paging, legal_entity=upper(entity))
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         statement = selection.statement

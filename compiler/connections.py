@@ -1,21 +1,21 @@
-"""Relay connections as SQL: one keyset page (`first + 1` rows after the cursor, as
-`resolvers.pagination.keyset_page` reads it), with edges, nodes and pageInfo."""
+"""Relay connections as SQL: one keyset page (`size + 1` rows past the cursors, as
+`resolvers.pagination.keyset_page` reads it), with edges, nodes, pageInfo and totalCount."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Hashable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from graphql import FieldNode, GraphQLObjectType
 
-from compiler.catalog import TYPES, TableType
+from compiler.catalog import TYPES
 from compiler.selection import Selection
-from compiler.sql import Statement, Unsupported, cursor, where
+from compiler.sql import Getter, Statement, Unsupported, cursor, datetime, where
 from domain.actors import Actor
-from resolvers.pagination import check_first
-from schema.pages import after_key
+from resolvers.pagination import Window
+from schema.pages import window
 
 
 def upper(code: str | None) -> str | None:
@@ -31,24 +31,31 @@ def plain(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Page:
-    """The paging arguments, checked like the reference path checks them; subclasses add
-    their filters. A filter that is None adds no condition, so presence is the shape."""
+    """The paging arguments as a keyset window, checked like the reference path checks them
+    (`schema.pages.window`); subclasses add their filters. A filter that is None adds no
+    condition, so presence is the shape."""
 
-    first: int
-    after: int | None
-    newest_first: bool = field(default=False, kw_only=True)
+    window: Window
 
     @classmethod
-    def paging(cls, arguments: dict[str, Any]) -> dict[str, Any]:
-        return {"first": check_first(arguments["first"]), "after": after_key(arguments["after"])}
+    def paging(
+        cls, arguments: dict[str, Any], type_name: str, default: tuple[str, bool] | None = None
+    ) -> dict[str, Any]:
+        order = arguments.get("orderBy")
+        chosen = (plain(order["field"]), plain(order["direction"]) == "DESC") if order else None
+        first, after, last, before = (
+            arguments.get(n) for n in ("first", "after", "last", "before")
+        )
+        return {"window": window(type_name, first, after, last, before, chosen, default)}
 
     @property
     def shape(self) -> Hashable:
-        values = (getattr(self, f.name) for f in fields(self) if f.name != "first")
+        values = (getattr(self, f.name) for f in fields(self) if f.name != "window")
         # A flag's value changes the SQL; any other value only whether there is a condition.
-        return tuple(
+        filters = tuple(
             value if value is None or isinstance(value, bool) else True for value in values
         )
+        return (self.window.shape, filters)
 
 
 def _pairs(
@@ -60,6 +67,43 @@ def _pairs(
     return selection.collect(runtime, nodes)
 
 
+# How a sort key is written in a cursor, as resolvers.cursors writes it in Python.
+_TEXTS = {
+    "int": "({})::text",
+    "date": "to_char({}, 'YYYY-MM-DD')",
+    "decimal": "({})::text",
+    "text": "({})",
+}
+_TYPES = {"int": "bigint", "date": "date", "datetime": "timestamptz", "decimal": "numeric"}
+
+
+def _key_text(kind: str, expression: str) -> str:
+    return datetime(expression) if kind == "datetime" else _TEXTS[kind].format(expression)
+
+
+def _value(key: str, name: str, n: int) -> Getter:
+    """The `n`th sort key value of the cursor `name` (after, before) of the root field `key`."""
+    return lambda binding: getattr(binding.arguments[key].window, name)[n]
+
+
+def _bounds(statement: Statement, key: str, window: Window, keys: list[str]) -> list[str]:
+    """The rows past the window's cursors: a row comparison of the sort keys with the
+    cursor's values, bound as parameters."""
+    conditions = []
+    for name, values, past in (
+        ("after", window.after, "<" if window.descending else ">"),
+        ("before", window.before, ">" if window.descending else "<"),
+    ):
+        if values is None:
+            continue
+        bound = [
+            statement.param((key, name, n), _value(key, name, n), _TYPES.get(k.kind, "text"))
+            for n, k in enumerate(window.sort.keys)
+        ]
+        conditions.append(f"({', '.join(keys)}) {past} ({', '.join(bound)})")
+    return conditions
+
+
 def connection(
     selection: Selection,
     key: str,
@@ -68,45 +112,49 @@ def connection(
     type_name: str,
     conditions: list[str],
     alias: str,
-    order: tuple[str, ...] = (),
 ) -> str:
     """The connection object of the visible `type_name` rows (as `alias`) that meet
-    `conditions`, in id order (or newest first); with `order`, by those expressions first
-    (templates over the row `{t}`), then id, as `resolvers.pagination.ordered_page` reads it."""
+    `conditions`: the window's page in its sort keys' order, as
+    `resolvers.pagination.keyset_page` reads it, and totalCount when selected."""
     statement = selection.statement
+    window = page.window
     table = TYPES[type_name]
-    first = statement.param((key, "first"), lambda b: b.arguments[key].first, "int")
-    direction = "DESC" if page.newest_first else "ASC"
-    keys = [*(template.format(t=alias) for template in order), f"{alias}.id"]
-    if page.after is not None:
-        after = statement.param((key, "after"), lambda b: b.arguments[key].after, "bigint")
-        position = _position(statement, table, order, after)
-        listed_keys = f"({', '.join(keys)})" if order else keys[0]
-        conditions = [*conditions, f"{listed_keys} {'<' if page.newest_first else '>'} {position}"]
+    size = statement.param((key, "size"), lambda b: b.arguments[key].window.size, "int")
+    direction = "DESC" if window.fetch_descending else "ASC"
+    sort_keys = window.sort.keys
+    keys = [sort_key.sql.format(t=alias) for sort_key in sort_keys]
+    bounded = [*conditions, *_bounds(statement, key, window, keys)]
     rows = statement.alias()
     sorted_by = [f"{k} AS order_{n}__" for n, k in enumerate(keys[:-1])]
     limited = (
         f"SELECT {', '.join([f'{alias}.*', *sorted_by])} FROM {table.table} {alias}"
-        f" WHERE {where(conditions)}"
-        f" ORDER BY {', '.join(f'{k} {direction}' for k in keys)} LIMIT {first} + 1"
+        f" WHERE {where(bounded)}"
+        f" ORDER BY {', '.join(f'{k} {direction}' for k in keys)} LIMIT {size} + 1"
     )
-    numbering = [*(f"{rows}.order_{n}__" for n in range(len(order))), f"{rows}.id"]
+    numbering = [*(f"{rows}.order_{n}__" for n in range(len(keys) - 1)), f"{rows}.id"]
     numbered = (
         f"SELECT {rows}.*, row_number() OVER"
         f" (ORDER BY {', '.join(f'{k} {direction}' for k in numbering)}) AS row_number__"
         f" FROM ({limited}) {rows}"
     )
-    on_page = f"FILTER (WHERE {rows}.row_number__ <= {first})"
+    on_page = f"FILTER (WHERE {rows}.row_number__ <= {size})"
+    # A backward page was read from its cursor away: shown in the connection's order.
+    shown = "DESC" if window.backward else "ASC"
+    unshown = "ASC" if window.backward else "DESC"
+    texts = [_key_text(k.kind, f"{rows}.order_{n}__") for n, k in enumerate(sort_keys[:-1])]
+    position = " || ':' || ".join([f"{rows}.id::text", *texts])
+    row_cursor = cursor(f"'{window.sort.name}:' || {position}" if texts else f"{rows}.id")
 
     def listed(body: str) -> str:
-        return f"coalesce(json_agg({body} ORDER BY {rows}.row_number__) {on_page}, '[]'::json)"
+        ordered = f"ORDER BY {rows}.row_number__ {shown}"
+        return f"coalesce(json_agg({body} {ordered}) {on_page}, '[]'::json)"
 
     def edge(edge_nodes: list[FieldNode]) -> str:
         pairs = []
         for edge_key, parts in _pairs(selection, f"{type_name}Edge", edge_nodes).items():
             name = parts[0].name.value
             if name == "cursor":
-                pairs.append(f"'{edge_key}', {cursor(f'{rows}.id')}")
+                pairs.append(f"'{edge_key}', {row_cursor}")
             elif name == "node":
                 pairs.append(f"'{edge_key}', {selection.object(type_name, rows, parts)}")
             elif name == "__typename":
@@ -115,13 +163,15 @@ def connection(
                 raise Unsupported(f"{type_name}Edge.{name}")
         return f"json_build_object({', '.join(pairs)})"
 
-    first_id = f"(array_agg({rows}.id ORDER BY {rows}.row_number__))[1]"
-    last_id = f"(array_agg({rows}.id ORDER BY {rows}.row_number__ DESC) {on_page})[1]"
+    def end(order: str) -> str:
+        return f"(array_agg({row_cursor} ORDER BY {rows}.row_number__ {order}) {on_page})[1]"
+
+    more = f"count(*) > {size}"
     page_info = {
-        "hasNextPage": f"count(*) > {first}",
-        "hasPreviousPage": "true" if page.after is not None else "false",
-        "startCursor": cursor(first_id),
-        "endCursor": cursor(last_id),
+        "hasNextPage": more if not window.backward else str(window.before is not None).lower(),
+        "hasPreviousPage": more if window.backward else str(window.after is not None).lower(),
+        "startCursor": end(shown),
+        "endCursor": end(unshown),
         "__typename": "'PageInfo'::text",
     }
     pairs = []
@@ -137,24 +187,16 @@ def connection(
                 for info_key, info_parts in _pairs(selection, "PageInfo", parts).items()
             ]
             pairs.append(f"'{field_key}', json_build_object({', '.join(info)})")
+        elif name == "totalCount":
+            # The rows that meet the filters and visibility, past no cursor: in this statement.
+            counted = f"SELECT count(*) FROM {table.table} {alias} WHERE {where(conditions)}"
+            pairs.append(f"'{field_key}', ({counted})")
         elif name == "__typename":
             pairs.append(f"'{field_key}', '{type_name}Connection'::text")
         else:
             raise Unsupported(f"{type_name}Connection.{name}")
     # GROUP BY (): one object for the page even when no aggregate is selected.
     return f"(SELECT json_build_object({', '.join(pairs)}) FROM ({numbered}) {rows} GROUP BY ())"
-
-
-def _position(statement: Statement, table: TableType, order: tuple[str, ...], after: str) -> str:
-    """Where the page continues: after the cursor's id, or, with `order`, after the position
-    of the visible row the cursor names (none, and so no row, for an id the caller may not
-    see). The cursor stays an id, so `order` may only read what never changes (L3)."""
-    if not order:
-        return after
-    named = statement.alias()
-    values = [*(template.format(t=named) for template in order), f"{named}.id"]
-    found = [f"{named}.id = {after}", *statement.visible(table.model, named)]
-    return f"(SELECT {', '.join(values)} FROM {table.table} {named} WHERE {where(found)})"
 
 
 @dataclass(frozen=True)
@@ -170,7 +212,7 @@ class GlobalRows:
     type_name: str
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> CodePage:
-        return CodePage(**Page.paging(arguments), code=arguments.get("code"))
+        return CodePage(**Page.paging(arguments, self.type_name), code=arguments.get("code"))
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         statement = selection.statement

@@ -53,7 +53,7 @@ class FinancialDimensions:
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> DimensionsPage:
         return DimensionsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "FinancialDimension"),
             legal_entity=callers_code(arguments["legalEntity"], actor),
         )
 

@@ -34,8 +34,9 @@ class ExpenseReports:
         given = arguments.get("filter") or {}
         entity = given.get("legalEntity")
         return ReportsPage(
-            **Page.paging(arguments),
-            newest_first=plain(arguments["sort"]) == "newest_first",
+            **Page.paging(
+                arguments, "ExpenseReport", ("ID", plain(arguments["sort"]) == "newest_first")
+            ),
             status=plain(given.get("status")),
             employee_id=decode_optional_id(given.get("employeeId"), "User", "employeeId"),
             project_id=decode_optional_id(given.get("projectId"), "Project", "projectId"),

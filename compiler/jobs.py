@@ -104,7 +104,7 @@ class JobRuns:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> RunsPage:
         status = arguments.get("status")
         return RunsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "JobRun"),
             status=plain(status) if status is not None else None,
             task_name=arguments.get("taskName"),
         )

@@ -33,7 +33,7 @@ class Journals:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> JournalsPage:
         entity = arguments.get("legalEntity")
         return JournalsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "Journal"),
             legal_entity=upper(entity),
             status=plain(arguments.get("status")),
             period_start=arguments.get("periodStart"),

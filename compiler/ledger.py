@@ -91,7 +91,7 @@ class LedgerPeriods:
     be the caller's (else NOT_FOUND, from the reference path)."""
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> PeriodsPage:
-        paging = Page.paging(arguments)
+        paging = Page.paging(arguments, "LedgerPeriod")
         return PeriodsPage(
             **paging,
             legal_entity=callers_code(arguments["legalEntity"], actor),

@@ -34,10 +34,10 @@ class BooksPage(Page):
     project_id: int | None = None
 
     @classmethod
-    def of(cls, arguments: dict[str, Any]) -> BooksPage:
+    def of(cls, arguments: dict[str, Any], type_name: str) -> BooksPage:
         given = arguments.get("filter") or {}
         return cls(
-            **Page.paging(arguments),
+            **Page.paging(arguments, type_name),
             legal_entity=upper(given.get("legalEntity")),
             from_date=given.get("fromDate"),
             to_date=given.get("toDate"),
@@ -82,7 +82,7 @@ def _line_conditions(selection: Selection, key: str, page: BooksPage, line: str)
 
 class Vouchers:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> BooksPage:
-        return BooksPage.of(arguments)
+        return BooksPage.of(arguments, "Voucher")
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         statement = selection.statement
@@ -98,23 +98,21 @@ class Vouchers:
 
 
 class GeneralLedgerEntries:
-    """Lines by accounting date, voucher, line (`resolvers.pagination.ordered_page`)."""
+    """Lines, by default by accounting date, voucher, line (schema/orders.py)."""
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> BooksPage:
-        return BooksPage.of(arguments)
+        return BooksPage.of(arguments, "VoucherLine")
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         statement = selection.statement
-        t, v, dated = statement.alias(), statement.alias(), statement.alias()
+        t, v = statement.alias(), statement.alias()
         conditions = statement.visible(models.VoucherLine, t)
         conditions += _line_conditions(selection, key, page, t)
         of_voucher = voucher_conditions(selection, key, page, v)
         if of_voucher:
             found = where([f"{v}.id = {t}.voucher_id", *of_voucher])
             conditions.append(f"EXISTS (SELECT 1 FROM voucher {v} WHERE {found})")
-        date = f"(SELECT {dated}.accounting_date FROM voucher {dated}"
-        order = (date + f" WHERE {dated}.id = {{t}}.voucher_id)", "{t}.voucher_id")
-        return connection(selection, key, nodes, page, "VoucherLine", conditions, t, order)
+        return connection(selection, key, nodes, page, "VoucherLine", conditions, t)
 
 
 def account_balance(builder: Builder, alias: str, nodes: list[FieldNode]) -> str:

@@ -78,7 +78,7 @@ class ProjectTransactions:
         given = arguments.get("filter") or {}
         project = given.get("projectId")
         return TransactionsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "ProjectTransaction"),
             legal_entity=upper(given.get("legalEntity")),
             project_id=decode_id(project, "Project", "projectId") if project else None,
             transaction_type=plain(given.get("transactionType")),

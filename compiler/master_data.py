@@ -105,7 +105,7 @@ class LegalEntities:
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> EntitiesPage:
         code = arguments.get("code")
-        return EntitiesPage(**Page.paging(arguments), code=upper(code))
+        return EntitiesPage(**Page.paging(arguments, "LegalEntity"), code=upper(code))
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:
         statement = selection.statement

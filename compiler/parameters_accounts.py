@@ -51,7 +51,7 @@ class Accounts:
     caller's (else NOT_FOUND, from the reference path)."""
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> EntityPage:
-        paging = Page.paging(arguments)
+        paging = Page.paging(arguments, "Account")
         return EntityPage(**paging, legal_entity=callers_code(arguments["legalEntity"], actor))
 
     def sql(self, selection: Selection, key: str, nodes: list[FieldNode], page: Any) -> str:

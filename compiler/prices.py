@@ -99,7 +99,7 @@ class PriceLists:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> PriceListsPage:
         entity = arguments.get("legalEntity")
         return PriceListsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "PriceList"),
             legal_entity=upper(entity),
             context=plain(arguments.get("context")),
         )

@@ -106,7 +106,7 @@ class Projects:
         entity, billing = arguments.get("legalEntity"), arguments.get("billingType")
         manager = arguments.get("managerId")
         return ProjectsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "Project"),
             legal_entity=upper(entity),
             billing_type=plain(billing) if billing else None,
             manager_id=decode_id(manager, "User", "managerId") if manager else None,

@@ -31,7 +31,7 @@ class Users:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> UsersPage:
         entity = arguments.get("legalEntity")
         return UsersPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "User"),
             legal_entity=upper(entity),
             role=Role(arguments["role"]).value if arguments.get("role") is not None else None,
         )

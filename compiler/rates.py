@@ -43,7 +43,7 @@ class ExchangeRates:
 
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> RatesPage:
         return RatesPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "ExchangeRate"),
             from_currency=upper(arguments.get("fromCurrency")),
             to_currency=upper(arguments.get("toCurrency")),
         )

@@ -47,7 +47,7 @@ class Vendors:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> VendorsPage:
         given = arguments.get("filter") or {}
         return VendorsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "Vendor"),
             legal_entity=upper(given.get("legalEntity")),
             code=given.get("code"),
         )
@@ -70,7 +70,7 @@ class Subcontracts:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> SubcontractsPage:
         given = arguments.get("filter") or {}
         return SubcontractsPage(
-            **Page.paging(arguments),
+            **Page.paging(arguments, "Subcontract"),
             legal_entity=upper(given.get("legalEntity")),
             vendor_id=decode_optional_id(given.get("vendorId"), "Vendor", "vendorId"),
             number=given.get("number"),
@@ -108,8 +108,9 @@ class VendorInvoices:
     def prepare(self, arguments: dict[str, Any], actor: Actor) -> InvoicesPage:
         given = arguments.get("filter") or {}
         return InvoicesPage(
-            **Page.paging(arguments),
-            newest_first=plain(arguments["sort"]) == "newest_first",
+            **Page.paging(
+                arguments, "VendorInvoice", ("ID", plain(arguments["sort"]) == "newest_first")
+            ),
             legal_entity=upper(given.get("legalEntity")),
             vendor_id=decode_optional_id(given.get("vendorId"), "Vendor", "vendorId"),
             status=plain(given.get("status")),

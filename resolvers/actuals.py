@@ -12,14 +12,14 @@ from domain.idempotency import IdempotencyRequest
 from resolvers.context import Context
 from resolvers.idempotency import row_codec, run_idempotent
 from resolvers.mutations import Outcome
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def actuals_page(
-    context: Context, data: actuals.ActualFilter, *, first: int, after: int | None
+    context: Context, data: actuals.ActualFilter, *, window: Window
 ) -> Page[Actual]:
     statement = select(Actual).where(*actuals.actual_filters(context.actor, data))
-    return await keyset_page(context, statement, Actual.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def expense_line_of(context: Context, project_expense_id: int) -> ExpenseLine | None:

@@ -21,27 +21,26 @@ from domain.actors import Actor
 from domain.scope import in_callers_entities
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 Data = TypeVar("Data")
 Result = TypeVar("Result")
 
 
 async def transaction_categories(
-    context: Context, *, first: int, after: int | None, code: str | None
+    context: Context, *, window: Window, code: str | None
 ) -> Page[TransactionCategory]:
     context.actor  # noqa: B018  (global rows, but only for signed-in callers)
     statement = select(TransactionCategory)
     if code is not None:
         statement = statement.where(TransactionCategory.code == code)
-    return await keyset_page(context, statement, TransactionCategory.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def expense_categories(
     context: Context,
     *,
-    first: int,
-    after: int | None,
+    window: Window,
     legal_entity: str | None,
     usable_in_expense: bool | None,
 ) -> Page[ExpenseCategory]:
@@ -55,18 +54,18 @@ async def expense_categories(
             SharedCategory.can_be_used_in_expense.is_(usable_in_expense)
         )
         statement = statement.where(ExpenseCategory.shared_category_id.in_(usable))
-    return await keyset_page(context, statement, ExpenseCategory.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def project_categories(
-    context: Context, *, first: int, after: int | None, legal_entity: str | None
+    context: Context, *, window: Window, legal_entity: str | None
 ) -> Page[ProjectCategory]:
     statement = select(ProjectCategory).where(
         in_callers_entities(ProjectCategory.legal_entity_id, context.actor)
     )
     if legal_entity is not None:
         statement = statement.where(_of_entity(ProjectCategory.legal_entity_id, legal_entity))
-    return await keyset_page(context, statement, ProjectCategory.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 def _of_entity(column: InstrumentedAttribute[int], code: str) -> ColumnElement[bool]:

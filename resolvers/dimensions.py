@@ -10,11 +10,11 @@ from domain import dimensions
 from domain.master_data import entity_by_code
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def financial_dimensions(
-    context: Context, *, legal_entity: str, first: int, after: int | None
+    context: Context, *, legal_entity: str, window: Window
 ) -> Page[FinancialDimension]:
     """The dimensions of one of the caller's legal entities (else NOT_FOUND, M1), oldest first."""
     actor = context.actor
@@ -22,7 +22,7 @@ async def financial_dimensions(
         lambda session: entity_by_code(session, actor, legal_entity, ["legalEntity"])
     )
     statement = select(FinancialDimension).where(FinancialDimension.legal_entity_id == entity.id)
-    return await keyset_page(context, statement, FinancialDimension.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def values_of(

@@ -25,7 +25,7 @@ from jobs.approval import defer_automatic_approval
 from resolvers.context import Context
 from resolvers.idempotency import Codec, run_idempotent
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 @dataclass(frozen=True)
@@ -96,14 +96,10 @@ async def expense_reports(
     context: Context,
     data: ReportFilter,
     *,
-    first: int,
-    after: int | None,
-    newest_first: bool = False,
+    window: Window,
 ) -> Page[ExpenseReport]:
     statement = select(ExpenseReport).where(*report_filters(context.actor, data))
-    return await keyset_page(
-        context, statement, ExpenseReport.id, first=first, after=after, newest_first=newest_first
-    )
+    return await keyset_page(context, statement, window)
 
 
 async def expense_report(context: Context, report_id: int) -> ExpenseReport | None:

@@ -10,20 +10,19 @@ from jobs.deferral import deferrer
 from jobs.demo_tasks import count_to
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def job_runs(
     context: Context,
     *,
-    first: int,
-    after: int | None,
+    window: Window,
     status: str | None,
     task_name: str | None,
 ) -> Page[JobRun]:
     clauses = jobs.run_filters(context.actor, status=status, task_name=task_name)
     statement = select(JobRun).where(*clauses)
-    return await keyset_page(context, statement, JobRun.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def job_run(context: Context, run_id: int) -> JobRun | None:

@@ -24,7 +24,7 @@ from jobs.journals import import_from_staging, post_batch, post_one_journal
 from resolvers.context import Context
 from resolvers.idempotency import Codec, row_codec, run_idempotent
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,7 @@ class JournalFilter:
     original_journal_number: str | None = None
 
 
-async def journals_page(
-    context: Context, *, first: int, after: int | None, where: JournalFilter
-) -> Page[Journal]:
+async def journals_page(context: Context, *, window: Window, where: JournalFilter) -> Page[Journal]:
     statement = select(Journal).where(in_callers_entities(Journal.legal_entity_id, context.actor))
     if where.legal_entity is not None:
         entity = select(LegalEntity.id).where(LegalEntity.code == where.legal_entity.upper())
@@ -56,7 +54,7 @@ async def journals_page(
                 select(original.id).where(original.number == where.original_journal_number)
             )
         )
-    return await keyset_page(context, statement, Journal.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def edit_line(context: Context, edit: journals.LineEdit) -> Outcome[JournalLine]:

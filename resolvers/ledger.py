@@ -9,7 +9,7 @@ from domain import ledger
 from domain.master_data import entity_by_code
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def ledger_periods(
@@ -17,8 +17,7 @@ async def ledger_periods(
     *,
     legal_entity: str,
     status: PeriodStatus | None,
-    first: int,
-    after: int | None,
+    window: Window,
 ) -> Page[LedgerPeriod]:
     actor = context.actor
     entity = await context.read(
@@ -27,7 +26,7 @@ async def ledger_periods(
     statement = select(LedgerPeriod).where(LedgerPeriod.legal_entity_id == entity.id)
     if status is not None:
         statement = statement.where(LedgerPeriod.status == status.value)
-    return await keyset_page(context, statement, LedgerPeriod.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def create_ledger_periods(

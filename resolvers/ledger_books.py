@@ -15,8 +15,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.selectable import ScalarSelect
 
 from db.models.ledger import Voucher, VoucherLine
 from db.models.master_data import LegalEntity
@@ -26,7 +24,7 @@ from domain.master_data import entity_by_code
 from domain.scope import visible_rows
 from resolvers.context import Context
 from resolvers.ledger_sums import ZERO_SQL, TrialBalanceRow, balances_on, trial_balance_rows
-from resolvers.pagination import Page, keyset_page, ordered_page
+from resolvers.pagination import Page, Window, keyset_page
 
 ZERO = Decimal(ZERO_SQL)
 
@@ -78,22 +76,21 @@ def _has_line(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return exists().where(VoucherLine.voucher_id == Voucher.id, condition)
 
 
-async def vouchers(
-    context: Context, data: BooksFilter, *, first: int, after: int | None
-) -> Page[Voucher]:
+async def vouchers(context: Context, data: BooksFilter, *, window: Window) -> Page[Voucher]:
     clauses = [*_visible(Voucher, context.actor), *voucher_conditions(data)]
     if data.account_id is not None:
         clauses.append(_has_line(VoucherLine.account_id == data.account_id))
     if data.project_id is not None:
         clauses.append(_has_line(VoucherLine.project_id == data.project_id))
     statement = select(Voucher).where(*clauses)
-    return await keyset_page(context, statement, Voucher.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def general_ledger_entries(
-    context: Context, data: BooksFilter, *, first: int, after: int | None
+    context: Context, data: BooksFilter, *, window: Window
 ) -> Page[VoucherLine]:
-    """Voucher lines in the order of an account statement: accounting date, voucher, line."""
+    """Voucher lines, by default in the order of an account statement: accounting date,
+    voucher, line (the voucher joined for its date, a sort key of the order)."""
     actor = context.actor
     clauses = [*_visible(VoucherLine, actor), *voucher_conditions(data)]
     if data.account_id is not None:
@@ -101,17 +98,7 @@ async def general_ledger_entries(
     if data.project_id is not None:
         clauses.append(VoucherLine.project_id == data.project_id)
     statement = select(VoucherLine).join(Voucher, Voucher.id == VoucherLine.voucher_id)
-    keys = (Voucher.accounting_date, VoucherLine.voucher_id, VoucherLine.id)
-
-    def position(line_id: int) -> ScalarSelect[Any]:
-        line, voucher = aliased(VoucherLine), aliased(Voucher)
-        found = select(voucher.accounting_date, line.voucher_id, line.id)
-        found = found.join(voucher, voucher.id == line.voucher_id).where(line.id == line_id)
-        return found.where(*_visible(line, actor)).scalar_subquery()
-
-    return await ordered_page(
-        context, statement.where(*clauses), keys, position, first=first, after=after
-    )
+    return await keyset_page(context, statement.where(*clauses), window)
 
 
 @dataclass(frozen=True)

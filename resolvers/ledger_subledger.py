@@ -23,7 +23,7 @@ from domain.journals_preview import PREVIEWS
 from domain.scope import in_callers_entities
 from domain.subledger import TotalsPeriod, TransactionStatus
 from resolvers.context import Context
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,10 @@ def transaction_filters(actor: Actor, data: TransactionFilter) -> list[ColumnEle
 
 
 async def transactions_page(
-    context: Context, data: TransactionFilter, *, first: int, after: int | None
+    context: Context, data: TransactionFilter, *, window: Window
 ) -> Page[SubledgerTransaction]:
     statement = select(SubledgerTransaction).where(*transaction_filters(context.actor, data))
-    return await keyset_page(context, statement, SubledgerTransaction.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def _rows(context: Context, sql: str, params: dict[str, Any]) -> list[Any]:

@@ -9,16 +9,16 @@ from domain import master_data
 from domain.scope import in_callers_entities
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def legal_entities(
-    context: Context, *, first: int, after: int | None, code: str | None
+    context: Context, *, window: Window, code: str | None
 ) -> Page[LegalEntity]:
     statement = select(LegalEntity).where(in_callers_entities(LegalEntity.id, context.actor))
     if code is not None:
         statement = statement.where(LegalEntity.code == code.upper())
-    return await keyset_page(context, statement, LegalEntity.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def currencies(context: Context) -> list[Currency]:

@@ -12,7 +12,7 @@ from domain.master_data import entity_by_code
 from domain.scope import in_callers_entities
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def _entity(context: Context, code: str) -> LegalEntity:
@@ -21,12 +21,10 @@ async def _entity(context: Context, code: str) -> LegalEntity:
     return await context.read(lambda session: entity_by_code(session, actor, code, ["legalEntity"]))
 
 
-async def accounts(
-    context: Context, *, legal_entity: str, first: int, after: int | None
-) -> Page[Account]:
+async def accounts(context: Context, *, legal_entity: str, window: Window) -> Page[Account]:
     entity = await _entity(context, legal_entity)
     statement = select(Account).where(Account.legal_entity_id == entity.id)
-    return await keyset_page(context, statement, Account.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def create_account(

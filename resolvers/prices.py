@@ -10,7 +10,7 @@ from domain import prices_edit, prices_lines
 from domain.scope import in_callers_entities
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def price_lists_page(
@@ -18,8 +18,7 @@ async def price_lists_page(
     *,
     legal_entity: str | None,
     price_context: PriceContext | None,
-    first: int,
-    after: int | None,
+    window: Window,
 ) -> Page[PriceList]:
     statement = select(PriceList).where(
         in_callers_entities(PriceList.legal_entity_id, context.actor)
@@ -29,7 +28,7 @@ async def price_lists_page(
         statement = statement.where(PriceList.legal_entity_id == entity_id.scalar_subquery())
     if price_context is not None:
         statement = statement.where(PriceList.context == price_context)
-    return await keyset_page(context, statement, PriceList.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def lines_of(

@@ -10,7 +10,7 @@ from domain import projects, projects_price_lists, projects_tasks
 from domain.scope import in_callers_entities
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 def _entity_id(code: str) -> ScalarSelect[int]:
@@ -23,8 +23,7 @@ async def projects_page(
     legal_entity: str | None,
     billing_type: BillingType | None,
     manager_id: int | None,
-    first: int,
-    after: int | None,
+    window: Window,
 ) -> Page[Project]:
     statement = select(Project).where(in_callers_entities(Project.legal_entity_id, context.actor))
     if legal_entity is not None:
@@ -33,7 +32,7 @@ async def projects_page(
         statement = statement.where(Project.billing_type == billing_type)
     if manager_id is not None:
         statement = statement.where(Project.manager_user_id == manager_id)
-    return await keyset_page(context, statement, Project.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def project(context: Context, project_id: int) -> Project | None:
@@ -41,7 +40,7 @@ async def project(context: Context, project_id: int) -> Project | None:
 
 
 async def users_page(
-    context: Context, *, legal_entity: str | None, role: str | None, first: int, after: int | None
+    context: Context, *, legal_entity: str | None, role: str | None, window: Window
 ) -> Page[AppUser]:
     """Users who work in at least one of the caller's legal entities (or in the one given)."""
     memberships = select(UserLegalEntity.user_id).where(
@@ -52,7 +51,7 @@ async def users_page(
     statement = select(AppUser).where(AppUser.id.in_(memberships))
     if role is not None:
         statement = statement.where(literal(role) == any_(AppUser.roles))
-    return await keyset_page(context, statement, AppUser.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def tasks_of(context: Context, project_id: int, first: int | None = None) -> list[Task]:

@@ -11,7 +11,7 @@ from db.models.master_data import ExchangeRate
 from domain import rates
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def exchange_rates(
@@ -19,8 +19,7 @@ async def exchange_rates(
     *,
     from_currency: str | None,
     to_currency: str | None,
-    first: int,
-    after: int | None,
+    window: Window,
 ) -> Page[ExchangeRate]:
     context.actor  # noqa: B018  (authentication is required to read anything)
     statement = select(ExchangeRate)
@@ -28,7 +27,7 @@ async def exchange_rates(
         statement = statement.where(ExchangeRate.from_currency == from_currency.upper())
     if to_currency is not None:
         statement = statement.where(ExchangeRate.to_currency == to_currency.upper())
-    return await keyset_page(context, statement, ExchangeRate.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def rate_on(context: Context, from_currency: str, to_currency: str, date: dt.date) -> Decimal:

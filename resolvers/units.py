@@ -8,17 +8,17 @@ from db.models.master_data import Unit, UnitGroup
 from domain import units
 from resolvers.context import Context
 from resolvers.mutations import Outcome, run_mutation
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 async def unit_groups_page(
-    context: Context, *, code: str | None, first: int, after: int | None
+    context: Context, *, code: str | None, window: Window
 ) -> Page[UnitGroup]:
     context.actor  # noqa: B018  (authentication is required to read anything)
     statement = select(UnitGroup)
     if code is not None:
         statement = statement.where(UnitGroup.code == code)
-    return await keyset_page(context, statement, UnitGroup.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def units_of(context: Context, unit_group_id: int, first: int | None = None) -> list[Unit]:

@@ -26,7 +26,7 @@ from db.models.vendor_invoices import (
 from domain.actors import Actor
 from domain.scope import visible_rows
 from resolvers.context import Context
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Window, keyset_page
 
 
 @dataclass(frozen=True)
@@ -120,32 +120,26 @@ def invoice_filters(actor: Actor, data: InvoiceFilter) -> list[ColumnElement[boo
     return clauses
 
 
-async def vendors(
-    context: Context, data: VendorFilter, *, first: int, after: int | None
-) -> Page[Vendor]:
+async def vendors(context: Context, data: VendorFilter, *, window: Window) -> Page[Vendor]:
     statement = select(Vendor).where(*vendor_filters(context.actor, data))
-    return await keyset_page(context, statement, Vendor.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def subcontracts(
-    context: Context, data: SubcontractFilter, *, first: int, after: int | None
+    context: Context, data: SubcontractFilter, *, window: Window
 ) -> Page[Subcontract]:
     statement = select(Subcontract).where(*subcontract_filters(context.actor, data))
-    return await keyset_page(context, statement, Subcontract.id, first=first, after=after)
+    return await keyset_page(context, statement, window)
 
 
 async def vendor_invoices(
     context: Context,
     data: InvoiceFilter,
     *,
-    first: int,
-    after: int | None,
-    newest_first: bool = False,
+    window: Window,
 ) -> Page[VendorInvoice]:
     statement = select(VendorInvoice).where(*invoice_filters(context.actor, data))
-    return await keyset_page(
-        context, statement, VendorInvoice.id, first=first, after=after, newest_first=newest_first
-    )
+    return await keyset_page(context, statement, window)
 
 
 async def vendor_invoice(context: Context, invoice_id: int) -> VendorInvoice | None:

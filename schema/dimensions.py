@@ -18,7 +18,8 @@ from resolvers.mutations import Outcome
 from schema.dimensions_types import FinancialDimension, FinancialDimensionValue
 from schema.errors import UserError
 from schema.mutations import decoded, errors_of
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.relay import Connection, decode_id
 
 KEEPS = "Absent or null keeps it."
@@ -106,13 +107,16 @@ class DimensionsQuery:
         legal_entity: Annotated[
             str, strawberry.argument(description="The legal entity's code, e.g. USPM.")
         ],
-        first: Annotated[int, strawberry.argument(description="How many, 1 to 100.")] = 50,
-        after: Annotated[
-            str | None, strawberry.argument(description="The `endCursor` of the previous page.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("FinancialDimension")] = None,
     ) -> Connection[FinancialDimension]:
         page = await resolvers.financial_dimensions(
-            info.context, legal_entity=legal_entity, first=first, after=after_key(after)
+            info.context,
+            legal_entity=legal_entity,
+            window=window("FinancialDimension", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(FinancialDimension.from_row))
 

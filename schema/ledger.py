@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -20,7 +21,8 @@ from schema.ledger_inputs import (
 from schema.master_data import LegalEntity
 from schema.mutations import decoded, errors_of
 from schema.node import register_node, related
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.projects_totals import described_enum
 from schema.relay import Connection, Node
 
@@ -128,15 +130,17 @@ class LedgerQuery:
         info: Info,
         legal_entity: str,
         status: PeriodStatus | None = None,
-        first: int = 50,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("LedgerPeriod")] = None,
     ) -> Connection[LedgerPeriod]:
         page = await resolvers.ledger_periods(
             info.context,
             legal_entity=legal_entity,
             status=status,
-            first=first,
-            after=after_key(after),
+            window=window("LedgerPeriod", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(LedgerPeriod.from_row))
 

@@ -18,7 +18,8 @@ from resolvers.ledger_sums import TrialBalanceRow
 from resolvers.money import decimals_of
 from schema.ledger_vouchers import Voucher, VoucherLine, VoucherSourceType
 from schema.node import related
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.parameters_accounts import Account
 from schema.relay import Connection, decode_optional_id
 
@@ -144,11 +145,18 @@ class LedgerBooksQuery:
         self,
         info: Info,
         filter: Annotated[VoucherFilter | None, FILTER] = None,
-        first: Annotated[int, FIRST] = 50,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("Voucher")] = None,
     ) -> Connection[Voucher]:
         where = (filter or VoucherFilter()).to_resolver()
-        page = await resolvers.vouchers(info.context, where, first=first, after=after_key(after))
+        page = await resolvers.vouchers(
+            info.context,
+            where,
+            window=window("Voucher", first, after, last, before, order_of(order_by)),
+        )
         return to_connection(page.map(Voucher.from_row))
 
     @strawberry.field(
@@ -159,12 +167,17 @@ class LedgerBooksQuery:
         self,
         info: Info,
         filter: Annotated[LedgerEntryFilter | None, FILTER] = None,
-        first: Annotated[int, FIRST] = 50,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("VoucherLine")] = None,
     ) -> Connection[VoucherLine]:
         where = (filter or LedgerEntryFilter()).to_resolver()
         page = await resolvers.general_ledger_entries(
-            info.context, where, first=first, after=after_key(after)
+            info.context,
+            where,
+            window=window("VoucherLine", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(VoucherLine.from_row))
 

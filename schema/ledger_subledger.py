@@ -24,7 +24,8 @@ from schema.journals_types import JournalLine
 from schema.ledger_vouchers import Voucher
 from schema.money import IN_ACCOUNTING, IN_CURRENCY
 from schema.node import register_node, related
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.projects_totals import described_enum
 from schema.projects_types import Project
 from schema.relay import Connection, Node, decode_id
@@ -145,13 +146,16 @@ class ProjectSubledgerQuery:
             ProjectTransactionFilter | None,
             strawberry.argument(description="Narrows the list; none lists every row of yours."),
         ] = None,
-        first: Annotated[int, strawberry.argument(description="How many rows, 1 to 100.")] = 50,
-        after: Annotated[
-            str | None, strawberry.argument(description="The `endCursor` of the previous page.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("ProjectTransaction")] = None,
     ) -> Connection[ProjectTransaction]:
         where = (filter or ProjectTransactionFilter()).to_resolver()
         page = await resolvers.transactions_page(
-            info.context, where, first=first, after=after_key(after)
+            info.context,
+            where,
+            window=window("ProjectTransaction", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(ProjectTransaction.from_row))

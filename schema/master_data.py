@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from db.models import master_data as models
@@ -11,7 +13,8 @@ from resolvers.context import Info
 from schema.errors import UserError
 from schema.mutations import errors_of
 from schema.node import register_node
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.relay import Connection, Node
 
 
@@ -77,10 +80,19 @@ class LegalEntityPayload:
 class MasterDataQuery:
     @strawberry.field(description="Your legal entities (those in your token).")
     async def legal_entities(
-        self, info: Info, first: int = 50, after: str | None = None, code: str | None = None
+        self,
+        info: Info,
+        code: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("LegalEntity")] = None,
     ) -> Connection[LegalEntity]:
         page = await resolvers.legal_entities(
-            info.context, first=first, after=after_key(after), code=code
+            info.context,
+            window=window("LegalEntity", first, after, last, before, order_of(order_by)),
+            code=code,
         )
         return to_connection(page.map(LegalEntity.from_row))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from db.models import categories as category_models
@@ -14,7 +16,8 @@ from schema.categories_types import ProjectCategory
 from schema.errors import UserError
 from schema.mutations import decoded, errors_of
 from schema.node import related
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.parameters_accounts import (
     Account,
     AccountPayload,
@@ -186,10 +189,19 @@ class LinePropertyPayload:
 class ParametersQuery:
     @strawberry.field(description="The ledger accounts of one of your legal entities.")
     async def accounts(
-        self, info: Info, legal_entity: str, first: int = 50, after: str | None = None
+        self,
+        info: Info,
+        legal_entity: str,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("Account")] = None,
     ) -> Connection[Account]:
         page = await resolvers.accounts(
-            info.context, legal_entity=legal_entity, first=first, after=after_key(after)
+            info.context,
+            legal_entity=legal_entity,
+            window=window("Account", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(Account.from_row))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -13,7 +14,8 @@ from resolvers import prices as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
 from schema.mutations import decoded, errors_of
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.prices_inputs import DeletePriceListLineArgument
 from schema.prices_types import PriceContext, PriceList, PriceListLine, PricingMethod
 from schema.relay import Connection, decode_id
@@ -205,16 +207,18 @@ class PricesQuery:
         self,
         info: Info,
         legal_entity: str | None = None,
-        context: PriceContext | None = None,  # type: ignore[valid-type]
-        first: int = 50,
-        after: str | None = None,
+        context: PriceContext | None = None,  # type: ignore[valid-type],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("PriceList")] = None,
     ) -> Connection[PriceList]:
         page = await resolvers.price_lists_page(
             info.context,
             legal_entity=legal_entity,
             price_context=models.PriceContext(context) if context else None,
-            first=first,
-            after=after_key(after),
+            window=window("PriceList", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(PriceList.from_row))
 

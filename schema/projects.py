@@ -13,7 +13,8 @@ from resolvers import projects as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
 from schema.mutations import decoded, errors_of
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.projects_inputs import DeleteTaskArgument
 from schema.projects_types import BillingType, Project, Role, Task, User
 from schema.relay import Connection, decode_id
@@ -183,16 +184,18 @@ class ProjectsQuery:
         legal_entity: str | None = None,
         billing_type: BillingType | None = None,  # type: ignore[valid-type]
         manager_id: strawberry.ID | None = None,
-        first: int = 50,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("Project")] = None,
     ) -> Connection[Project]:
         page = await resolvers.projects_page(
             info.context,
             legal_entity=legal_entity,
             billing_type=models.BillingType(billing_type) if billing_type else None,
             manager_id=decode_id(manager_id, "User", "managerId") if manager_id else None,
-            first=first,
-            after=after_key(after),
+            window=window("Project", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(Project.from_row))
 
@@ -209,16 +212,18 @@ class ProjectsQuery:
             Role | None,  # type: ignore[valid-type]
             strawberry.argument(description="Only the users who have this role."),
         ] = None,
-        first: int = 50,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("User")] = None,
     ) -> Connection[User]:
         role_value = models.Role(role).value if role is not None else None
         page = await resolvers.users_page(
             info.context,
             legal_entity=legal_entity,
             role=role_value,
-            first=first,
-            after=after_key(after),
+            window=window("User", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(User.from_row))
 

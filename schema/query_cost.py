@@ -37,7 +37,7 @@ from graphql.execution.values import VariableValues, get_argument_values
 from db.models.categories import TransactionClass
 from db.models.master_data import BillingType
 from domain.ledger import MAX_MONTHS
-from resolvers.pagination import MAX_PAGE
+from resolvers.pagination import DEFAULT_PAGE, MAX_PAGE
 from schema.document_rules import is_introspection
 
 CODE = "QUERY_TOO_COSTLY"
@@ -177,7 +177,12 @@ class _Cost:
         if "first" not in definition.args:
             return None
         try:
-            value = get_argument_values(definition, node, self.variables).get("first")
+            given = get_argument_values(definition, node, self.variables)
         except GraphQLError:
             return MAX_PAGE
+        # A connection's `last` reads as many rows as `first`; neither is its default page.
+        value = given.get("first")
+        if value is None and "last" in definition.args:
+            value = given.get("last")
+            value = DEFAULT_PAGE if value is None else value
         return min(max(value, 0), MAX_PAGE) if isinstance(value, int) else MAX_PAGE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -14,7 +15,8 @@ from resolvers.context import Info
 from schema.errors import UserError
 from schema.mutations import decoded, errors_of
 from schema.node import register_node
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.rates_inputs import DeleteExchangeRateArgument
 from schema.relay import Connection, Node, decode_id
 
@@ -120,15 +122,17 @@ class RatesQuery:
         info: Info,
         from_currency: str | None = None,
         to_currency: str | None = None,
-        first: int = 50,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("ExchangeRate")] = None,
     ) -> Connection[ExchangeRate]:
         page = await resolvers.exchange_rates(
             info.context,
             from_currency=from_currency,
             to_currency=to_currency,
-            first=first,
-            after=after_key(after),
+            window=window("ExchangeRate", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(ExchangeRate.from_row))
 

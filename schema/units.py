@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -14,7 +15,8 @@ from schema.errors import UserError
 from schema.mutations import decoded, errors_of
 from schema.nested_lists import ALL, NestedFirst, nested_first
 from schema.node import register_node
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.relay import Connection, Node, decode_id
 
 
@@ -140,10 +142,19 @@ class UnitPayload:
 class UnitsQuery:
     @strawberry.field(description="Unit groups with their units.")
     async def unit_groups(
-        self, info: Info, first: int = 50, after: str | None = None, code: str | None = None
+        self,
+        info: Info,
+        code: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("UnitGroup")] = None,
     ) -> Connection[UnitGroup]:
         page = await resolvers.unit_groups_page(
-            info.context, code=code, first=first, after=after_key(after)
+            info.context,
+            code=code,
+            window=window("UnitGroup", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(UnitGroup.from_row))
 

@@ -14,7 +14,8 @@ import strawberry
 
 from resolvers import vendor_invoices_queries as resolvers
 from resolvers.context import Info
-from schema.pages import after_key, to_connection
+from schema.orders import OrderBy, order_argument
+from schema.pages import After, Before, First, Last, order_of, to_connection, window
 from schema.relay import Connection, decode_id, decode_optional_id
 from schema.vendor_invoices_parties import Subcontract, Vendor
 from schema.vendor_invoices_types import VendorInvoice, VendorInvoiceStatus
@@ -23,7 +24,10 @@ LEGAL_ENTITY = "Only rows of the legal entity with this code (any case)."
 FILTER = strawberry.argument(description="Narrows the list; none lists every row of yours.")
 FIRST = strawberry.argument(description="How many rows, 1 to 100.")
 AFTER = strawberry.argument(description="The `endCursor` of the previous page.")
-SORT = strawberry.argument(description="Oldest (lowest id) or newest first.")
+SORT = strawberry.argument(
+    description="Oldest (lowest id) or newest first, when no `orderBy` is given.",
+    deprecation_reason="Use orderBy: {field: ID, direction: ASC or DESC}.",
+)
 
 
 @strawberry.input(description="Every filter is optional; together they narrow the list.")
@@ -115,11 +119,18 @@ class VendorInvoicesQuery:
         self,
         info: Info,
         filter: Annotated[VendorFilter | None, FILTER] = None,
-        first: Annotated[int, FIRST] = 50,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("Vendor")] = None,
     ) -> Connection[Vendor]:
         where = (filter or VendorFilter()).to_resolver()
-        page = await resolvers.vendors(info.context, where, first=first, after=after_key(after))
+        page = await resolvers.vendors(
+            info.context,
+            where,
+            window=window("Vendor", first, after, last, before, order_of(order_by)),
+        )
         return to_connection(page.map(Vendor.from_row))
 
     @strawberry.field(description="Subcontracts of your legal entities, oldest first.")
@@ -127,12 +138,17 @@ class VendorInvoicesQuery:
         self,
         info: Info,
         filter: Annotated[SubcontractFilter | None, FILTER] = None,
-        first: Annotated[int, FIRST] = 50,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("Subcontract")] = None,
     ) -> Connection[Subcontract]:
         where = (filter or SubcontractFilter()).to_resolver()
         page = await resolvers.subcontracts(
-            info.context, where, first=first, after=after_key(after)
+            info.context,
+            where,
+            window=window("Subcontract", first, after, last, before, order_of(order_by)),
         )
         return to_connection(page.map(Subcontract.from_row))
 
@@ -142,16 +158,21 @@ class VendorInvoicesQuery:
         info: Info,
         filter: Annotated[VendorInvoiceFilter | None, FILTER] = None,
         sort: Annotated[VendorInvoiceSort, SORT] = VendorInvoiceSort.OLDEST_FIRST,
-        first: Annotated[int, FIRST] = 50,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[OrderBy | None, order_argument("VendorInvoice")] = None,
     ) -> Connection[VendorInvoice]:
         where = (filter or VendorInvoiceFilter()).to_resolver()
         page = await resolvers.vendor_invoices(
             info.context,
             where,
-            first=first,
-            after=after_key(after),
-            newest_first=sort == VendorInvoiceSort.NEWEST_FIRST,
+            window=window(
+                "VendorInvoice",
+                *(first, after, last, before, order_of(order_by)),
+                ("ID", sort == VendorInvoiceSort.NEWEST_FIRST),
+            ),
         )
         return to_connection(page.map(VendorInvoice.from_row))
 

@@ -103,6 +103,19 @@ def test_the_cost_counts_each_fragment_once_and_follows_variables() -> None:
     assert cost_of(schema._schema, document, None, {"n": "seven"}) is None  # refused anyway
 
 
+def test_a_connections_last_costs_like_first_and_neither_its_default_page() -> None:
+    """`last: n` reads n rows as `first: n` does; without either a connection reads 50."""
+
+    def cost(arguments: str) -> int | None:
+        lines = "{ nodes { lines(first: 3) { id } } }"
+        document = graphql.parse(f"{{ journals{arguments} {lines} }}")
+        return cost_of(schema._schema, document, None, {})
+
+    assert cost("(last: 7)") == cost("(first: 7)") == 1 + 7 * (1 + 3)
+    assert cost("") == cost("(first: null, last: null)") == 1 + 50 * (1 + 3)
+    assert cost("(last: 1000)") == 1 + 100 * (1 + 3)  # refused when it runs; capped here
+
+
 def _list_fields() -> list[tuple[GraphQLObjectType, str]]:
     types = schema._schema.type_map.values()
     return [
@@ -131,7 +144,7 @@ def test_every_list_field_of_the_schema_is_bounded() -> None:
     assert len(_list_fields()) > 100  # the walk saw the schema
 
 
-def test_every_connection_takes_first() -> None:
+def test_every_connection_takes_first_last_and_order_by() -> None:
     query = schema._schema.query_type
     assert query is not None
     for type_ in schema._schema.type_map.values():
@@ -141,7 +154,8 @@ def test_every_connection_takes_first() -> None:
                     continue
                 for name, field in parent.fields.items():
                     if get_named_type(field.type) is type_:
-                        assert "first" in field.args, f"{parent.name}.{name}"
+                        paging = {"first", "after", "last", "before", "orderBy"}
+                        assert paging <= set(field.args), f"{parent.name}.{name}"
 
 
 async def test_a_document_of_too_many_selections_is_refused_before_validation(

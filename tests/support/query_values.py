@@ -9,6 +9,16 @@ import json
 import re
 from typing import Any
 
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputObjectType,
+    Undefined,
+    get_named_type,
+    is_non_null_type,
+)
+
+from schema import schema
 from schema.relay import encode_cursor, encode_id, parse_id
 from tests.support.client import GraphQLClient
 from tests.support.queries import Pool
@@ -49,6 +59,55 @@ def _mostly(right: list[str], others: list[str]) -> list[str]:
     return right * (4 * len(others) // len(right) + 1) + others
 
 
+def _roots() -> dict[str, GraphQLField]:
+    query = schema._schema.query_type
+    assert query is not None
+    return dict(query.fields)
+
+
+def orders() -> dict[str, list[dict[str, str]]]:
+    """Every `orderBy` value of every root connection, by root field."""
+    found = {}
+    for root, definition in _roots().items():
+        order = definition.args.get("orderBy")
+        if order is None:
+            continue
+        named = get_named_type(order.type)
+        assert isinstance(named, GraphQLInputObjectType)
+        fields = get_named_type(named.fields["field"].type)
+        assert isinstance(fields, GraphQLEnumType)
+        found[root] = [
+            {"field": field, "direction": direction}
+            for field in fields.values
+            for direction in ("ASC", "DESC")
+        ]
+    return found
+
+
+async def ordered_cursors(gql: GraphQLClient, world: World) -> list[str]:
+    """A few cursors of each order of each root connection that needs no argument: the
+    sort key values of every kind (text, date, timestamp, decimal, integer) in a cursor."""
+    definitions = _roots()
+    fields = []
+    for root, values in orders().items():
+        required = [
+            name
+            for name, arg in definitions[root].args.items()
+            if is_non_null_type(arg.type) and arg.default_value is Undefined
+        ]
+        if required:
+            continue
+        for value in values[::2]:  # ascending: the cursors are the same either way
+            order = f"{{field: {value['field']}, direction: ASC}}"
+            fields.append(f"{root}(first: 3, orderBy: {order}) {{ edges {{ cursor }} }}")
+    cursors = []
+    for start in range(0, len(fields), 20):  # under the alias limit
+        batch = " ".join(f"a{n}: {field}" for n, field in enumerate(fields[start : start + 20]))
+        data = await gql.data(f"{{ {batch} }}", token=world.tokens["admin"])
+        cursors += re.findall(r'"cursor": "([^"]+)"', json.dumps(data))
+    return sorted(set(cursors))
+
+
 async def pool_from(gql: GraphQLClient, world: World) -> Pool:
     """Values from the data as the admin (of both legal entities) sees it: global ids of every
     type, cursors of every row, filter values; and values refused at execution."""
@@ -69,9 +128,15 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
     currencies = ["USD", "EUR", "eur"]
     missing: list[str] = [encode_id("ExpenseReport", 10**9), encode_id("Nothing", 1)]
     vouchers = [*sorted({v["number"] for v in data["vouchers"]["nodes"]})[:20], "NOPE"]
+    ordered = await ordered_cursors(gql, world)
     good: dict[str, list[Any]] = {
         "first": [1, 1, 2, 3, 5, 10, 50, 100],
-        "after": [None, encode_cursor("0"), *(encode_cursor(str(parse_id(i)[1])) for i in every)],
+        "after": [None, encode_cursor("0"), *(encode_cursor(str(parse_id(i)[1])) for i in every),
+                  *ordered],
+        "last": [None, 1, 2, 3, 10, 100],
+        "before": [None, encode_cursor("0"), *(encode_cursor(str(parse_id(i)[1])) for i in every),
+                   *ordered],
+        **{f"{root}.orderBy": [None, *values] for root, values in orders().items()},
         "id": every + missing,
         "expenseReport.id": _mostly(sorted(ids["ExpenseReport"]), every + missing),
         "employeeId": sorted(ids["User"]),
@@ -108,10 +173,13 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
     }  # fmt: skip
     bad: dict[str, list[Any]] = {
         "first": [0, 101, -1],
+        "last": [0, 101, -1],
         "after": [
             "garbage",
             *(_b64(key) for key in ("cursor:", "cursor:x", "page:5", "cursor:" + "9" * 20)),
+            *(_b64(key) for key in ("cursor:CODE:1", "cursor:AMOUNT:1:x", "cursor:ID:1:2")),
         ],
+        "before": ["garbage", _b64("cursor:x"), _b64("cursor:CREATED_AT:1:yesterday")],
         "id": ["garbage", "", encode_id("ExpenseReport", 0)],
         "employeeId": ["garbage", sorted(ids["Project"])[0]],
         "projectId": [sorted(ids["Task"])[0]],
