@@ -90,16 +90,16 @@ async def test_k1_job_runs_are_scoped_to_the_callers_legal_entities(
 ) -> None:
     await _runs(session, world)
     admin = await client.data(RUNS, token=world.tokens["admin"])
-    assert _tasks(admin) == [
-        ("jobs.recover_stalled", "SUCCEEDED"),
-        ("journals.post", "FAILED"),
+    assert _tasks(admin) == [  # newest first
         ("journals.post", "QUEUED"),
+        ("journals.post", "FAILED"),
+        ("jobs.recover_stalled", "SUCCEEDED"),
     ]
     # Global runs only for admins and accountants; entity runs only for their entities.
     manager = await client.data(RUNS, token=world.tokens["manager"])
     assert _tasks(manager) == [("journals.post", "FAILED")]
     outsider = await client.data(RUNS, token=world.tokens["outsider"])
-    assert _tasks(outsider) == [("jobs.recover_stalled", "SUCCEEDED"), ("journals.post", "QUEUED")]
+    assert _tasks(outsider) == [("journals.post", "QUEUED"), ("jobs.recover_stalled", "SUCCEEDED")]
 
 
 async def test_k1_job_runs_filter_and_page(
@@ -110,11 +110,11 @@ async def test_k1_job_runs_filter_and_page(
     failed = await client.data(RUNS, {"status": "FAILED"}, token=token)
     assert _tasks(failed) == [("journals.post", "FAILED")]
     posting = await client.data(RUNS, {"taskName": "journals.post", "first": 1}, token=token)
-    assert _tasks(posting) == [("journals.post", "FAILED")]
+    assert _tasks(posting) == [("journals.post", "QUEUED")]  # newest first
     assert posting["jobRuns"]["pageInfo"]["hasNextPage"] is True
     after = posting["jobRuns"]["pageInfo"]["endCursor"]
     rest = await client.data(RUNS, {"taskName": "journals.post", "after": after}, token=token)
-    assert _tasks(rest) == [("journals.post", "QUEUED")]
+    assert _tasks(rest) == [("journals.post", "FAILED")]
     body = await client.execute(RUNS, {"first": 101}, token=token)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
