@@ -1,7 +1,9 @@
 """Users over the API: an admin creates and edits the users of its legal entities (M1).
 
 Only an admin does, and only on a user who shares a legal entity with it: anyone else's user
-answers NOT_FOUND exactly like a missing id (`domain.scope.callers_row`). Every change leaves
+answers NOT_FOUND exactly like a missing id (`domain.scope.callers_row`), and what holds in
+every legal entity of the user (roles, name, email) only an admin of all of them changes
+(FORBIDDEN otherwise, `admins_user`). Every change leaves
 an audit record with who, what and the user before and after (`audited`). Roles and legal
 entities are granted and revoked in domain/users_access.py.
 """
@@ -71,13 +73,35 @@ async def _free_email(session: AsyncSession, email: str, user_id: int | None) ->
         raise DomainError(ErrorCode.DUPLICATE, f"A user with email {email} exists.", ["email"])
 
 
-async def admins_user(session: AsyncSession, actor: Actor, user_id: int) -> AppUser:
+async def admins_user(
+    session: AsyncSession, actor: Actor, user_id: int, *, whole: bool = False
+) -> AppUser:
     """The user `user_id`, locked, for an admin who shares a legal entity with them: two
-    admins changing one user's rights at once apply their changes one after the other."""
+    admins changing one user's rights at once apply their changes one after the other.
+    `whole`: the change reaches every legal entity of the user (roles, name and email are the
+    user's everywhere), so the admin must hold each of them, else FORBIDDEN: an admin of one
+    company makes nobody an admin, or no accountant, of another."""
     actor.require_role(Role.ADMIN)
-    return await callers_row(
+    user = await callers_row(
         session, actor, AppUser, user_id, missing=MISSING, field=["id"], for_update=True
     )
+    if whole:
+        elsewhere = await session.scalar(
+            select(LegalEntity.code)
+            .join(UserLegalEntity, UserLegalEntity.legal_entity_id == LegalEntity.id)
+            .where(
+                UserLegalEntity.user_id == user.id,
+                LegalEntity.code.not_in(sorted(actor.legal_entities)),
+            )
+            .limit(1)
+        )
+        if elsewhere is not None:
+            raise DomainError(
+                ErrorCode.FORBIDDEN,
+                "The user also works in legal entities that are not yours: only an admin of "
+                "all of them changes their roles, name or email.",
+            )
+    return user
 
 
 async def entity_ids(
@@ -138,6 +162,7 @@ async def create_user(session: AsyncSession, actor: Actor, data: NewUser) -> App
                 ErrorCode.REQUIRED, "A user works in at least one legal entity.", ["legalEntities"]
             )
         )
+    entities: dict[int, str] = {}
     try:
         entities = await entity_ids(session, actor, data.legal_entities, "legalEntities")
     except DomainErrors as errors:
@@ -158,7 +183,7 @@ async def create_user(session: AsyncSession, actor: Actor, data: NewUser) -> App
 async def update_user(
     session: AsyncSession, actor: Actor, user_id: int, changes: UserChanges
 ) -> AppUser:
-    user = await admins_user(session, actor, user_id)
+    user = await admins_user(session, actor, user_id, whole=True)
     collector, name, email = Collector(), None, None
     if (given_name := changes.name) is not None:
         name = collector.run(lambda: require_text(given_name, ["name"]))

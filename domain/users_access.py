@@ -3,8 +3,9 @@
 Each is a difference, not a whole new set: granting what the user holds, or revoking what they
 do not, changes nothing and is no error, and two admins granting different things at once both
 keep theirs. Refused: an admin handing out or taking away a legal entity it does not hold
-itself, revoking its own admin role, and taking away a user's last legal entity; an admin
-could otherwise lock itself, or leave a user nobody can administer, out of the API. The
+itself, or changing the roles of a user who works in one (roles hold in all of them); revoking
+its own admin role, and taking away a user's last legal entity: an admin could otherwise lock
+itself, or leave a user nobody can administer, out of the API. The
 database announces each change (migration 0010): the user's cached access ends at once in
 every process (resolvers/access.py).
 """
@@ -42,7 +43,7 @@ async def _set_roles(
 async def grant_roles(
     session: AsyncSession, actor: Actor, user_id: int, roles: Sequence[Role]
 ) -> AppUser:
-    user = await admins_user(session, actor, user_id)
+    user = await admins_user(session, actor, user_id, whole=True)
     _named(roles, "roles", "role")
     wanted = set(user.roles) | {role.value for role in roles}
     return await _set_roles(session, actor, user, wanted, "user_roles_granted")
@@ -51,7 +52,7 @@ async def grant_roles(
 async def revoke_roles(
     session: AsyncSession, actor: Actor, user_id: int, roles: Sequence[Role]
 ) -> AppUser:
-    user = await admins_user(session, actor, user_id)
+    user = await admins_user(session, actor, user_id, whole=True)
     _named(roles, "roles", "role")
     if user.id == actor.user_id and Role.ADMIN in roles:
         raise DomainError(

@@ -97,6 +97,9 @@ class UserPayload:
 
 
 ADMIN_ONLY = "Admin, on a user of your legal entities; audited, and in effect at once: "
+ALL_THEIRS = (
+    " FORBIDDEN when the user also works in legal entities not yours: this holds in all of them."
+)
 
 
 @strawberry.type
@@ -117,6 +120,7 @@ class UsersMutation:
 
     @strawberry.mutation(
         description="Admin: change a user's name or email (audited); their rights stay."
+        + ALL_THEIRS
     )
     async def update_user(
         self,
@@ -130,7 +134,7 @@ class UsersMutation:
 
     @strawberry.mutation(
         description=ADMIN_ONLY + "the user's next request has the roles. Granting a role "
-        "held already is no error."
+        "held already is no error." + ALL_THEIRS
     )
     async def grant_user_roles(
         self,
@@ -145,7 +149,7 @@ class UsersMutation:
 
     @strawberry.mutation(
         description=ADMIN_ONLY + "the user's next request is refused what the roles allowed. "
-        "Your own admin role is INVALID (no lock-out)."
+        "Your own admin role is INVALID (no lock-out)." + ALL_THEIRS
     )
     async def revoke_user_roles(
         self,

@@ -21,7 +21,7 @@ from config import Settings
 from resolvers import users as user_resolvers
 from schema.relay import encode_id
 from tests.resolvers.test_access_changes import ANNOUNCED_WITHIN, CACHE_SECONDS
-from tests.resolvers.test_users import audit_rows, change, counts, gid
+from tests.resolvers.test_users import UPDATE, audit_rows, change, counts, gid
 from tests.support.client import GraphQLClient
 from tests.support.jobs import committed
 from tests.support.journals import committed_world
@@ -29,6 +29,10 @@ from tests.support.world import World
 
 __all__ = ["committed", "committed_world"]
 
+ELSEWHERE = (
+    "The user also works in legal entities that are not yours: only an admin of all of them "
+    "changes their roles, name or email."
+)
 ME = "{ me { roles legalEntities { code } } }"
 # An accountant's mutation that writes nothing either way: its blank name is REQUIRED while the
 # accountant may create accounts in USPM, FORBIDDEN without the role, NOT_FOUND without USPM.
@@ -78,7 +82,16 @@ async def test_an_admin_grants_and_revokes_only_its_own_legal_entities(
     granted = await change(client, admin, "grantUserLegalEntities", user, "depm", "USPM")
     assert granted["errors"] == []
     assert granted["user"]["legalEntities"] == [{"code": "DEPM"}, {"code": "USPM"}]
-    # Now the outsider (DEPM only) shares DEPM with the employee, but USPM is not its own.
+    # Now the outsider (DEPM only) shares DEPM with the employee, but USPM is not its own: it
+    # changes neither the employee's roles nor name, which hold in USPM too, nor USPM.
+    before = await counts(session)
+    for field in ("grantUserRoles", "revokeUserRoles"):
+        assert (await change(client, outsider, field, user, "EMPLOYEE"))["errors"] == [
+            {"code": "FORBIDDEN", "field": None, "message": ELSEWHERE}
+        ]
+    renamed = await client.mutate(UPDATE, {"i": {"id": user, "name": "Y"}}, outsider)
+    assert [e["code"] for e in renamed["errors"]] == ["FORBIDDEN"]
+    assert await counts(session) == before
     for field in ("grantUserLegalEntities", "revokeUserLegalEntities"):
         refused = await change(client, outsider, field, user, "USPM")
         assert refused["errors"] == [
