@@ -66,7 +66,6 @@ class ProjectTransaction(Node):
             row=row,
         )
 
-    @strawberry.field(description="Posted, reversed since, or a reversal (A1).")
     @strawberry.field(description=f"The actual's amount. {IN_CURRENCY}")
     async def amount(self, info: Info) -> Decimal:
         return await in_currency(info.context, self.row.amount, self.currency_code)
@@ -77,6 +76,7 @@ class ProjectTransaction(Node):
         amount, entity = row.amount_accounting, row.legal_entity_id
         return await in_accounting_currency(info.context, amount, entity)
 
+    @strawberry.field(description="Posted, reversed since, or a reversal (A1).")
     async def status(self, info: Info) -> TransactionStatus:
         return await resolvers.status_of(info.context, self.row.actual_id)
 

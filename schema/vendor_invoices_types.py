@@ -68,7 +68,8 @@ class VendorInvoiceLine(Node):
         description="Transaction date: the cost actual is recorded on this date."
     )
     quantity: Decimal | None = strawberry.field(
-        description="How many units were delivered, in `unit`; null when only an amount is charged."
+        description="How many units were delivered, in `unit`; null when only an amount is "
+        "charged."
     )
     verification_status: VerificationStatus = strawberry.field(  # type: ignore[valid-type]
         description="How far the project manager has checked the line (V6)."
@@ -92,7 +93,6 @@ class VendorInvoiceLine(Node):
             row=row,
         )
 
-    @strawberry.field(description="What a reader must know about the line (V7, M4).")
     async def _in_currency(self, info: Info, amount: Decimal) -> Decimal:
         invoice = self.row.invoice_id
         written = await in_currency_of(info.context, amount, models.VendorInvoice, invoice)
@@ -123,6 +123,7 @@ class VendorInvoiceLine(Node):
     async def total(self, info: Info) -> Decimal:
         return await self._in_currency(info, self.row.total)
 
+    @strawberry.field(description="What a reader must know about the line (V7, M4).")
     def warnings(self) -> list[str]:
         return line_warnings(self.row)
 
@@ -255,7 +256,6 @@ class VendorInvoice(Node):
             row=row,
         )
 
-    @strawberry.field(description="The legal entity the invoice is addressed to.")
     @strawberry.field(description=f"Sum of the lines' subtotals (V5). {IN_CURRENCY}")
     async def subtotal(self, info: Info) -> Decimal:
         return await in_currency(info.context, self.row.subtotal, self.currency_code)
@@ -268,6 +268,7 @@ class VendorInvoice(Node):
     async def total(self, info: Info) -> Decimal:
         return await in_currency(info.context, self.row.total, self.currency_code)
 
+    @strawberry.field(description="The legal entity the invoice is addressed to.")
     async def legal_entity(self, info: Info) -> LegalEntity | None:
         return await related(
             info, master_models.LegalEntity, self.row.legal_entity_id, LegalEntity.from_row
