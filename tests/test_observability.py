@@ -15,10 +15,12 @@ import uuid
 from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.testclient import TestClient
+from starlette.types import Receive, Scope, Send
 from structlog.contextvars import merge_contextvars
 from structlog.testing import capture_logs
 
@@ -28,6 +30,7 @@ from config import PROJECT_ROOT, Settings
 from db.models.master_data import AppUser
 from db.session import make_engine, make_session_factory
 from observability import GC_THRESHOLDS
+from request_ids import RequestIds
 from resolvers.sessions import sign_in
 from tests.conftest import _session_on
 from tests.support.client import GraphQLClient
@@ -323,3 +326,26 @@ def test_a_websocket_handshake_echoes_x_request_id(database_url: str, settings: 
         ) as socket,
     ):
         assert (b"x-request-id", b"ws-1") in (socket.extra_headers or [])
+
+
+async def test_a_fault_past_every_layer_is_logged_once_and_answered_as_json(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def failing(scope: Scope, receive: Receive, send: Send) -> None:
+        raise RuntimeError("escaped every layer")
+
+    transport = httpx.ASGITransport(app=RequestIds(failing))
+    with caplog.at_level(logging.DEBUG), capture_logs(processors=[merge_contextvars]) as entries:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            response = await http.get("/anything", headers={"X-Request-Id": "escaped-1"})
+    assert (response.status_code, response.headers["x-request-id"]) == (500, "escaped-1")
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    (fault,) = [entry for entry in entries if entry["log_level"] == "error"]
+    assert (fault["event"], fault["error_id"], fault["request_id"]) == (
+        "unexpected_error",
+        error["extensions"]["errorId"],
+        "escaped-1",
+    )
+    assert fault["exc_info"] is True  # the exception being handled: its traceback
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
