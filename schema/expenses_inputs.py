@@ -56,19 +56,26 @@ class ExpenseLineFields:
         " unit, else the group's base unit (M3).",
     )
     unit_price: Decimal | None = strawberry.field(
-        default=None, description="Price of one unit; the amount is then quantity x unit price."
+        default=None,
+        description="Price of one unit, up to 6 decimals; the amount is then quantity x unit "
+        "price, rounded half-up once to the currency's decimals.",
     )
     amount: Decimal | None = strawberry.field(
-        default=None, description="The net amount, when no unit price is given."
+        default=None,
+        description="The net amount, when no unit price is given; at most the currency's "
+        "decimals (more is refused with TOO_PRECISE).",
     )
     currency_code: str | None = strawberry.field(
         default=None, description="Defaults to the report's currency."
     )
     sales_tax: Decimal = strawberry.field(
-        default=Decimal(0), description="Sales tax paid, on top of the net amount."
+        default=Decimal(0),
+        description="Sales tax paid, on top of the net amount; at most the currency's decimals.",
     )
     non_recoverable_tax: Decimal = strawberry.field(
-        default=Decimal(0), description="The part of the sales tax that cannot be reclaimed."
+        default=Decimal(0),
+        description="The part of the sales tax that cannot be reclaimed; at most the "
+        "currency's decimals.",
     )
     merchant: str = strawberry.field(default="", description="Where the money was spent.")
     description: str = strawberry.field(default="", description="Free text.")

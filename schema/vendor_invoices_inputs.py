@@ -93,12 +93,20 @@ class VendorInvoiceLineFields:
         default=None, description="Any unit of the category's unit group; default its base."
     )
     unit_price: Decimal | None = strawberry.field(
-        default=None, description="Blank: the purchase price list's, when there is one."
+        default=None,
+        description="Up to 6 decimals; blank: the purchase price list's, when there is one. "
+        "The subtotal is then quantity x unit price, rounded half-up once to the invoice "
+        "currency's decimals.",
     )
     subtotal: Decimal | None = strawberry.field(
-        default=None, description="Entered only when quantity or unit price is blank (V5)."
+        default=None,
+        description="Entered only when quantity or unit price is blank (V5); at most the "
+        "invoice currency's decimals (more is refused with TOO_PRECISE).",
     )
-    sales_tax: Decimal = strawberry.field(default=Decimal(0), description="Sales tax amount.")
+    sales_tax: Decimal = strawberry.field(
+        default=Decimal(0),
+        description="Sales tax amount; at most the invoice currency's decimals.",
+    )
     name: str = strawberry.field(default="", description="Short name of the line.")
     description: str = strawberry.field(default="", description="What was invoiced.")
 

@@ -191,22 +191,22 @@ async def test_the_demo_draft_vendor_invoice_shows_both_price_periods_converted(
         {"number": "USPM-SC-001"},
     )
     assert (invoice["subtotal"], invoice["salesTax"], invoice["total"]) == (
-        "2710.0000",
-        "271.0000",
-        "2981.0000",
+        "2710.00",
+        "271.00",
+        "2981.00",
     )
     crane, office = invoice["lines"]
     assert (crane["unit"], crane["priceUnit"], crane["unitPrice"], crane["subtotal"]) == (
         {"code": "CAL-DAY"},
         {"code": "CAL-WEEK"},
-        "110.000000",
-        "1100.0000",
+        "110.00",
+        "1100.00",
     )
     assert (office["unit"], office["priceUnit"], office["unitPrice"], office["subtotal"]) == (
         {"code": "CAL-WEEK"},
         {"code": "CAL-DAY"},
-        "805.000000",
-        "1610.0000",
+        "805.00",
+        "1610.00",
     )
     assert crane["priceConverted"] and office["priceConverted"]
     assert crane["priceList"]["name"] != office["priceList"]["name"]

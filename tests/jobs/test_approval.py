@@ -103,14 +103,14 @@ async def test_e5_cost_and_markup_sales_actuals_to_the_cent(
     assert [line["actuals"] for line in data["expenseReport"]["lines"]] == [
         [
             # net 100.01 + non-recoverable 4.00, in the report's currency
-            {**cost, "quantity": "3.0000", "unitAmount": "34.670000", "amount": "104.0100",
+            {**cost, "quantity": "3.0000", "unitAmount": "34.67", "amount": "104.01",
              "pricingWarning": None},
             # 34.67 EUR x 1.0837 = 37.571879 USD, + 25 % = 46.964849 x 3 = 140.89
             {"actualType": "UNBILLED_SALES", "currencyCode": "USD", "quantity": "3.0000",
-             "unitAmount": "46.964849", "amount": "140.8900", "pricingWarning": None},
+             "unitAmount": "46.964849", "amount": "140.89", "pricingWarning": None},
         ],
-        [{**cost, "unitAmount": "50.000000", "amount": "50.0000", "pricingWarning": None}],
-        [{**cost, "unitAmount": "8.000000", "amount": "8.0000", "pricingWarning": None}],
+        [{**cost, "unitAmount": "50.00", "amount": "50.00", "pricingWarning": None}],
+        [{**cost, "unitAmount": "8.00", "amount": "8.00", "pricingWarning": None}],
         [],  # no project: no project expense, no actual
     ]  # fmt: skip
     again = await approve_expenses(sessions, now=NOW)

@@ -73,9 +73,9 @@ async def _actuals(
 async def test_a2_actuals_with_their_source_document(client: GraphQLClient, setup: Setup) -> None:
     rows = await _actuals(client, setup)
     assert [(r["actualType"], r["amount"], r["project"]["code"]) for r in rows] == [
-        ("COST", "40.0000", "TM1"),
-        ("UNBILLED_SALES", "50.0000", "TM1"),  # 20.00 per unit + 25 % markup, x 2
-        ("COST", "15.0000", "FP1"),
+        ("COST", "40.00", "TM1"),
+        ("UNBILLED_SALES", "50.00", "TM1"),  # 20.00 per unit + 25 % markup, x 2
+        ("COST", "15.00", "FP1"),
     ]
     assert {r["expenseReport"]["number"] for r in rows} == {rows[0]["expenseReport"]["number"]}
     assert [r["expenseLine"]["lineNumber"] for r in rows] == [1, 1, 2]
@@ -88,9 +88,9 @@ async def test_a2_actuals_with_their_source_document(client: GraphQLClient, setu
 
 async def test_actuals_filters_and_scope(client: GraphQLClient, setup: Setup) -> None:
     fp = setup.gid("Project", setup.fp_project.id)
-    assert [r["amount"] for r in await _actuals(client, setup, projectId=fp)] == ["15.0000"]
+    assert [r["amount"] for r in await _actuals(client, setup, projectId=fp)] == ["15.00"]
     sales = await _actuals(client, setup, actualType="UNBILLED_SALES")
-    assert [r["amount"] for r in sales] == ["50.0000"]
+    assert [r["amount"] for r in sales] == ["50.00"]
     today = dt.date.today()
     assert len(await _actuals(client, setup, fromDate=today.isoformat())) == 3
     before = (today - dt.timedelta(days=1)).isoformat()
@@ -110,7 +110,7 @@ async def test_a1_reverse_actual_once(
         "actual": {
             "actualType": "COST",
             "quantity": "-2.0000",
-            "amount": "-40.0000",
+            "amount": "-40.00",
             "adjustmentStatus": "UNADJUSTABLE",
             "reverses": {"id": cost["id"], "adjustmentStatus": "ADJUSTED"},
         },

@@ -81,7 +81,7 @@ async def test_reverse_actual_replays(
     await session.commit()
     token, variables = world.tokens["accountant"], {"id": encode_id("Actual", actual_id)}
     first = await client.mutate(REVERSE, {**variables, "key": "r"}, token=token)
-    assert first["errors"] == [] and first["actual"]["amount"] == "-12.5000"
+    assert first["errors"] == [] and first["actual"]["amount"] == "-12.50"
     assert first["actual"]["reverses"]["adjustmentStatus"] == "ADJUSTED"
     assert await client.mutate(REVERSE, {**variables, "key": "r"}, token=token) == first
     assert await _count(session, Actual) == 2

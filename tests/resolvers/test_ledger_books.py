@@ -182,14 +182,14 @@ async def test_l1_trial_balance_to_the_cent_opening_from_january_movements_of_fe
     balance = data["trialBalance"]
     assert balance["currencyCode"] == "USD"
     assert [(line["account"]["name"], *_figures(line)) for line in balance["lines"]] == [
-        ("expense_integration", "100.0000", "0.0000", "100.0000", "0.0000"),
-        ("procurement_integration", "250.5000", "0.0000", "250.5000", "0.0000"),
-        ("project_cost", "0.0000", "100.0000", "0.0000", "100.0000"),
-        ("input_tax", "8.2500", "0.0000", "0.0000", "8.2500"),
-        ("employee_payable", "-108.2500", "0.0000", "0.0000", "-108.2500"),
-        ("vendor_payable", "-250.5000", "250.5000", "0.0000", "0.0000"),
+        ("expense_integration", "100.00", "0.00", "100.00", "0.00"),
+        ("procurement_integration", "250.50", "0.00", "250.50", "0.00"),
+        ("project_cost", "0.00", "100.00", "0.00", "100.00"),
+        ("input_tax", "8.25", "0.00", "0.00", "8.25"),
+        ("employee_payable", "-108.25", "0.00", "0.00", "-108.25"),
+        ("vendor_payable", "-250.50", "250.50", "0.00", "0.00"),
     ]
-    assert _figures(balance["totals"]) == ("0.0000", "350.5000", "350.5000", "0.0000")
+    assert _figures(balance["totals"]) == ("0.00", "350.50", "350.50", "0.00")
     in_february = (
         select(func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
@@ -206,16 +206,16 @@ async def test_l1_trial_balance_after_and_before_every_voucher(ask: Ask) -> None
     april = await ask.data(TRIAL, entity="USPM", **{"from": "2024-04-01", "to": "2024-04-30"})
     lines = april["trialBalance"]["lines"]
     assert [(line["account"]["name"], *_figures(line)) for line in lines] == [
-        ("project_cost", "100.0000", "0.0000", "0.0000", "100.0000"),
-        ("input_tax", "8.2500", "0.0000", "0.0000", "8.2500"),
-        ("round_off", "-108.2500", "0.0000", "0.0000", "-108.2500"),
+        ("project_cost", "100.00", "0.00", "0.00", "100.00"),
+        ("input_tax", "8.25", "0.00", "0.00", "8.25"),
+        ("round_off", "-108.25", "0.00", "0.00", "-108.25"),
     ]
-    assert _figures(april["trialBalance"]["totals"]) == ("0.0000",) * 4
+    assert _figures(april["trialBalance"]["totals"]) == ("0.00",) * 4
     early = await ask.data(TRIAL, entity="DEPM", **{"from": "2023-01-01", "to": "2023-12-31"})
     assert early["trialBalance"] == {"currencyCode": "EUR", "lines": [],
                                      "totals": dict.fromkeys(
                                          ("openingBalance", "debits", "credits",
-                                          "closingBalance"), "0.0000")}  # fmt: skip
+                                          "closingBalance"), "0.00")}  # fmt: skip
 
 
 async def test_trial_balance_range_ending_before_it_starts_is_bad_user_input(ask: Ask) -> None:
@@ -226,7 +226,7 @@ async def test_trial_balance_range_ending_before_it_starts_is_bad_user_input(ask
         "code": "BAD_USER_INPUT", "reason": "INVALID", "field": ["toDate"]}  # fmt: skip
     one_day = {"entity": "USPM", "from": "2024-02-05", "to": "2024-02-05"}
     data = await ask.data(TRIAL, **one_day)
-    assert _figures(data["trialBalance"]["totals"]) == ("0.0000", "100.0000", "100.0000", "0.0000")
+    assert _figures(data["trialBalance"]["totals"]) == ("0.00", "100.00", "100.00", "0.00")
 
 
 BALANCES = """query($day: Date!) { accounts(legalEntity: "USPM", first: 20) { nodes {
@@ -237,18 +237,18 @@ async def test_l1_account_balance_sums_the_lines_dated_up_to_the_day(ask: Ask) -
     data = await ask.data(BALANCES, day="2024-02-15")
     read = {n["name"]: (n["january"], n["balance"]) for n in data["accounts"]["nodes"]}
     assert read == {
-        "expense_integration": ("100.0000", "0.0000"),
-        "procurement_integration": ("250.5000", "0.0000"),
-        "project_cost": ("0.0000", "100.0000"),
-        "wip_sales_value": ("0.0000", "0.0000"),
-        "accrued_revenue": ("0.0000", "0.0000"),
-        "input_tax": ("8.2500", "8.2500"),
-        "employee_payable": ("-108.2500", "-108.2500"),
-        "vendor_payable": ("-250.5000", "0.0000"),
-        "round_off": ("0.0000", "0.0000"),
+        "expense_integration": ("100.00", "0.00"),
+        "procurement_integration": ("250.50", "0.00"),
+        "project_cost": ("0.00", "100.00"),
+        "wip_sales_value": ("0.00", "0.00"),
+        "accrued_revenue": ("0.00", "0.00"),
+        "input_tax": ("8.25", "8.25"),
+        "employee_payable": ("-108.25", "-108.25"),
+        "vendor_payable": ("-250.50", "0.00"),
+        "round_off": ("0.00", "0.00"),
     }
     before = await ask.data(BALANCES, day="2023-12-31")
-    assert {node["balance"] for node in before["accounts"]["nodes"]} == {"0.0000"}
+    assert {node["balance"] for node in before["accounts"]["nodes"]} == {"0.00"}
 
 
 DEEP = """{
@@ -293,4 +293,4 @@ async def test_statement_count_does_not_grow_with_vouchers_or_lines(
         {"dimension": "Dept", "value": "A", "sharePercent": "50.0000"},
         {"dimension": "Dept", "value": "B", "sharePercent": "50.0000"},
     ]
-    assert large["trialBalance"]["totals"] == {"debits": "829.5000"}
+    assert large["trialBalance"]["totals"] == {"debits": "829.50"}

@@ -73,22 +73,22 @@ async def test_j5_subledger_after_posting_to_the_cent_with_reversal_statuses(boo
     last, today = str(LAST_MONTH_DAY), str(TODAY)
     assert [_summary(row) for row in rows] == [
         # 100.55 EUR x 1.0837 = 108.966035; sales in USD (its list's): 108.966035 x 1.25
-        ("TM1", "COST", last, "100.5500", "EUR", "108.9700", "POSTED"),
-        ("TM1", "UNBILLED_SALES", last, "136.2100", "USD", "136.2100", "POSTED"),
-        ("TM1", "COST", today, "40.0000", "USD", "40.0000", "POSTED"),
-        ("TM1", "UNBILLED_SALES", today, "50.0000", "USD", "50.0000", "POSTED"),
-        ("FP1", "COST", today, "15.0000", "USD", "15.0000", "REVERSED"),
-        ("FP1", "COST", today, "-15.0000", "USD", "-15.0000", "REVERSAL"),
+        ("TM1", "COST", last, "100.55", "EUR", "108.97", "POSTED"),
+        ("TM1", "UNBILLED_SALES", last, "136.21", "USD", "136.21", "POSTED"),
+        ("TM1", "COST", today, "40.00", "USD", "40.00", "POSTED"),
+        ("TM1", "UNBILLED_SALES", today, "50.00", "USD", "50.00", "POSTED"),
+        ("FP1", "COST", today, "15.00", "USD", "15.00", "REVERSED"),
+        ("FP1", "COST", today, "-15.00", "USD", "-15.00", "REVERSAL"),
     ], rows
     original, reversal = rows[4], rows[5]
     assert reversal["actual"]["reverses"] == {"id": original["actual"]["id"]}
     assert original["voucher"]["lines"] == [
-        {"debit": "15.0000", "credit": "0.0000"},
-        {"debit": "0.0000", "credit": "15.0000"},
+        {"debit": "15.00", "credit": "0.00"},
+        {"debit": "0.00", "credit": "15.00"},
     ]
     assert reversal["voucher"]["lines"] == [
-        {"debit": "0.0000", "credit": "15.0000"},
-        {"debit": "15.0000", "credit": "0.0000"},
+        {"debit": "0.00", "credit": "15.00"},
+        {"debit": "15.00", "credit": "0.00"},
     ]
     assert rows[0]["journalLine"]["voucherNumber"] == rows[0]["voucher"]["number"]
 
@@ -100,13 +100,13 @@ async def test_j5_filters_narrow_the_subledger(books: Flow) -> None:
     async def amounts(**filter: Any) -> list[str]:
         return [row["amountAccounting"] for row in await _transactions(books, **filter)]
 
-    assert await amounts(projectId=tm) == ["108.9700", "136.2100", "40.0000", "50.0000"]
-    assert await amounts(projectId=tm, transactionType="UNBILLED_SALES") == ["136.2100", "50.0000"]
-    assert await amounts(status="REVERSED") == ["15.0000"]
-    assert await amounts(status="REVERSAL") == ["-15.0000"]
-    assert await amounts(status="POSTED", fromDate=month) == ["40.0000", "50.0000", "9.9900"]
-    assert await amounts(toDate=str(LAST_MONTH_DAY)) == ["108.9700", "136.2100"]
-    assert await amounts(fromDate=today, toDate=today, legalEntity="depm") == ["9.9900"]
+    assert await amounts(projectId=tm) == ["108.97", "136.21", "40.00", "50.00"]
+    assert await amounts(projectId=tm, transactionType="UNBILLED_SALES") == ["136.21", "50.00"]
+    assert await amounts(status="REVERSED") == ["15.00"]
+    assert await amounts(status="REVERSAL") == ["-15.00"]
+    assert await amounts(status="POSTED", fromDate=month) == ["40.00", "50.00", "9.99"]
+    assert await amounts(toDate=str(LAST_MONTH_DAY)) == ["108.97", "136.21"]
+    assert await amounts(fromDate=today, toDate=today, legalEntity="depm") == ["9.99"]
     assert await amounts(legalEntity="NOPE") == []
 
 
@@ -122,13 +122,13 @@ async def test_j5_pages_in_posting_order(books: Flow) -> None:
         assert page["pageInfo"]["hasNextPage"] is expected_next, page
         seen += [row["amountAccounting"] for row in page["nodes"]]
         after = page["pageInfo"]["endCursor"]
-    assert seen == ["108.9700", "136.2100", "40.0000", "50.0000", "15.0000", "-15.0000", "9.9900"]
+    assert seen == ["108.97", "136.21", "40.00", "50.00", "15.00", "-15.00", "9.99"]
 
 
 async def test_m1_each_caller_sees_the_subledger_of_their_legal_entities(books: Flow) -> None:
     outsider = await _transactions(books, "outsider")  # DEPM only
     assert [(row["amountAccounting"], row["project"]["code"]) for row in outsider] == [
-        ("9.9900", "P1")
+        ("9.99", "P1")
     ]
     assert await _transactions(books, "outsider", legalEntity="USPM") == []
     manager = await _transactions(books, "manager")  # USPM only
@@ -150,21 +150,19 @@ async def test_j5_project_totals_per_month_year_and_all(books: Flow) -> None:
     tm, fp = books.setup.tm_project.id, books.setup.fp_project.id
     last, month = str(LAST_MONTH), str(TODAY.replace(day=1))
     assert await _totals(books, tm, "MONTH") == [
-        (last, "108.9700", "136.2100"),
-        (month, "40.0000", "50.0000"),
+        (last, "108.97", "136.21"),
+        (month, "40.00", "50.00"),
     ]
-    years = {LAST_MONTH.year: ("108.9700", "136.2100"), TODAY.year: ("40.0000", "50.0000")}
+    years = {LAST_MONTH.year: ("108.97", "136.21"), TODAY.year: ("40.00", "50.00")}
     if LAST_MONTH.year == TODAY.year:
-        years = {TODAY.year: ("148.9700", "186.2100")}  # January runs over two years
+        years = {TODAY.year: ("148.97", "186.21")}  # January runs over two years
     assert await _totals(books, tm, "YEAR") == [
         (f"{year}-01-01", *sums) for year, sums in sorted(years.items())
     ]
-    assert await _totals(books, tm, "ALL") == [(None, "148.9700", "186.2100")]
-    assert await _totals(books, tm, "ALL", **{"from": month}) == [(None, "40.0000", "50.0000")]
-    assert await _totals(books, tm, "MONTH", to=str(LAST_MONTH_DAY)) == [
-        (last, "108.9700", "136.2100")
-    ]
-    assert await _totals(books, fp, "MONTH") == [(month, "0.0000", "0.0000")]  # A1: reversed
+    assert await _totals(books, tm, "ALL") == [(None, "148.97", "186.21")]
+    assert await _totals(books, tm, "ALL", **{"from": month}) == [(None, "40.00", "50.00")]
+    assert await _totals(books, tm, "MONTH", to=str(LAST_MONTH_DAY)) == [(last, "108.97", "136.21")]
+    assert await _totals(books, fp, "MONTH") == [(month, "0.00", "0.00")]  # A1: reversed
     assert (
         await _totals(books, tm, "MONTH", **{"from": str(TODAY.replace(year=TODAY.year + 1))}) == []
     )

@@ -88,7 +88,7 @@ async def test_m4_price_list_with_a_line_per_method(
         {
             "name": "Sales 2024",
             "lines": [
-                {"pricingMethod": "PER_UNIT", "price": "85.500000", "markupPercent": None},
+                {"pricingMethod": "PER_UNIT", "price": "85.50", "markupPercent": None},
                 {"pricingMethod": "AT_COST", "price": None, "markupPercent": None},
                 {"pricingMethod": "MARKUP", "price": None, "markupPercent": "12.500000"},
             ],

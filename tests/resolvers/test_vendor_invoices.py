@@ -37,9 +37,9 @@ async def test_v4_v5_three_lines_in_two_units_across_two_price_list_periods(
     assert line["unitGroup"] == {"code": "TIME"} and line["unit"] == {"code": "DAY"}
     assert line["priceList"]["name"] == "Purchase last month"
     assert (line["unitPrice"], line["subtotal"], line["total"]) == (
-        "100.000000",
-        "300.0000",
-        "300.0000",
+        "100.00",
+        "300.00",
+        "300.00",
     )
     assert line["priceConverted"] is False and line["warnings"] == []
 
@@ -55,9 +55,9 @@ async def test_v4_v5_three_lines_in_two_units_across_two_price_list_periods(
     line = weeks["vendorInvoiceLine"]
     assert line["priceList"]["name"] == "Purchase" and line["priceUnit"] == {"code": "WEEK"}
     assert (line["unitPrice"], line["subtotal"], line["total"]) == (
-        "735.000000",
-        "1470.0000",
-        "1617.0000",
+        "735.00",
+        "1470.00",
+        "1617.00",
     )
 
     # M3: last month's price per Day on a line in Weeks is 7x; a task-less line on subcontract
@@ -75,15 +75,15 @@ async def test_v4_v5_three_lines_in_two_units_across_two_price_list_periods(
     assert line["task"] is None and line["warnings"] == []
     assert line["priceUnit"] == {"code": "DAY"} and line["priceConverted"] is True
     assert (line["unitPrice"], line["subtotal"], line["total"]) == (
-        "700.000000",
-        "1050.0000",
-        "1060.5500",
+        "700.00",
+        "1050.00",
+        "1060.55",
     )
     # V5: the header's totals are the sums of its lines.
     assert line["invoice"] == {
-        "subtotal": "2820.0000",
-        "salesTax": "157.5500",
-        "total": "2977.5500",
+        "subtotal": "2820.00",
+        "salesTax": "157.55",
+        "total": "2977.55",
     }
 
 
@@ -204,16 +204,16 @@ async def test_v5_subtotal_is_read_only_when_computed_and_entered_otherwise(
     )
     assert payload["errors"][0]["field"] == ["subtotal"] and "100.01" in str(payload)
     rounded = await add_line(client, setup, invoice_id, unitPrice="33.335")
-    assert rounded["vendorInvoiceLine"]["subtotal"] == "100.0100"  # half-up, once
+    assert rounded["vendorInvoiceLine"]["subtotal"] == "100.01"  # half-up, once
     entered = await add_line(
         client, setup, invoice_id, quantity=None, subtotal="80.50", salesTax="8.05"
     )
     line = entered["vendorInvoiceLine"]
     assert (line["quantity"], line["unitPrice"], line["subtotal"], line["total"]) == (
         None,
-        "100.000000",
-        "80.5000",
-        "88.5500",
+        "100.00",
+        "80.50",
+        "88.55",
     )
     missing = await refused(client, setup, invoice_id, session, quantity=None)
     assert error_codes(missing) == ["REQUIRED"]

@@ -133,8 +133,8 @@ async def test_v7_confirm_posts_one_balanced_voucher(
                 last_month,
                 "3.0000",
                 "EUR",
-                "34.670000",
-                "104.0100",
+                "34.67",
+                "104.01",
                 "ADJUSTABLE",
                 None,
                 "T1",
@@ -146,7 +146,7 @@ async def test_v7_confirm_posts_one_balanced_voucher(
                 "3.0000",
                 "USD",
                 "46.964849",
-                "140.8900",
+                "140.89",
                 "ADJUSTABLE",
                 None,
                 "T1",
@@ -154,22 +154,22 @@ async def test_v7_confirm_posts_one_balanced_voucher(
         ],
         [
             # no quantity: one unit of the subtotal
-            ("COST", str(TODAY), "1.0000", "EUR", "45.550000", "45.5500", "ADJUSTABLE", None, None),
+            ("COST", str(TODAY), "1.0000", "EUR", "45.55", "45.55", "ADJUSTABLE", None, None),
             # the subcontract line links it: 45.55 x 1.0912 = 49.70416, +25 % = 62.1302
             (
                 "UNBILLED_SALES",
                 str(TODAY),
                 "1.0000",
                 "USD",
-                "62.130200",
-                "62.1300",
+                "62.1302",  # more places than the dollar: kept
+                "62.13",
                 "ADJUSTABLE",
                 None,
                 None,
             ),
         ],
         # neither task nor subcontract line: no unbilled sales, and the line says so
-        [("COST", str(TODAY), "1.0000", "EUR", "50.000000", "50.0000", "ADJUSTABLE", None, None)],
+        [("COST", str(TODAY), "1.0000", "EUR", "50.00", "50.00", "ADJUSTABLE", None, None)],
     ]
     assert {row["sourceType"] for line in read["lines"] for row in line["actuals"]} == {
         "VENDOR_INVOICE"

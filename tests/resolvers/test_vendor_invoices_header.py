@@ -99,10 +99,10 @@ async def test_v6_lines_are_replaced_and_deleted_until_verification_starts(
         {"input": {"id": first["id"], **line_input(setup, quantity="5")}},
         setup.token(),
     )
-    assert replaced["vendorInvoiceLine"]["subtotal"] == "500.0000"
-    assert replaced["vendorInvoiceLine"]["invoice"]["total"] == "600.0000"
+    assert replaced["vendorInvoiceLine"]["subtotal"] == "500.00"
+    assert replaced["vendorInvoiceLine"]["invoice"]["total"] == "600.00"
     deleted = await client.mutate(DELETE_LINE, {"input": {"id": second["id"]}}, setup.token())
-    assert deleted["vendorInvoice"]["total"] == "500.0000"
+    assert deleted["vendorInvoice"]["total"] == "500.00"
 
     line_pk = parse_id(first["id"])[1]
     await session.execute(

@@ -204,12 +204,12 @@ async def test_v6_match_sets_exactly_the_given_actuals(
     ids = [p.gid("Actual", first.id), p.gid("Actual", second.id)]
     both = await run(client, p, MATCH, user="manager", lineId=line_id, actualIds=ids)
     assert both["errors"] == []
-    assert both["vendorInvoiceLine"]["subtotal"] == "100.0000"
-    assert _matched(both) == ("100.0000", ["60.0000", "40.0000"])
+    assert both["vendorInvoiceLine"]["subtotal"] == "100.00"
+    assert _matched(both) == ("100.00", ["60.00", "40.00"])
     one = await run(client, p, MATCH, user="admin", lineId=line_id, actualIds=ids[1:] * 2)
-    assert _matched(one) == ("40.0000", ["40.0000"])  # a repeated id is one match
+    assert _matched(one) == ("40.00", ["40.00"])  # a repeated id is one match
     cleared = await run(client, p, MATCH, user="manager", lineId=line_id, actualIds=[])
-    assert _matched(cleared) == ("0", [])
+    assert _matched(cleared) == ("0.00", [])  # nothing matched: 0 in the invoice currency
     assert await count(session, VendorInvoiceLineMatch) == 0
 
 
