@@ -82,7 +82,7 @@ async def test_introspection_is_on_outside_production_or_when_set(
     connection: AsyncConnection, engine: AsyncEngine, settings: Settings, world: World
 ) -> None:
     expected = {"data": {"__schema": {"queryType": {"name": "Query"}}}}
-    on = [
+    on: list[dict[str, Any]] = [
         {"env": "test"},
         {"env": "production", "introspection": True},
         {"env": "production", "graphiql": True},  # GraphiQL needs it
