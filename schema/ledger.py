@@ -18,7 +18,7 @@ from schema.ledger_inputs import (
     CloseLedgerPeriodPermanentlyArgument,
     SetLedgerPeriodStatusArgument,
 )
-from schema.master_data import LegalEntity
+from schema.master_data import LegalEntity, LegalEntityCode
 from schema.mutations import decoded, errors_of
 from schema.node import register_node, related
 from schema.orders import OrderBy, order_argument
@@ -128,8 +128,11 @@ class LedgerQuery:
     async def ledger_periods(
         self,
         info: Info,
-        legal_entity: str,
-        status: PeriodStatus | None = None,
+        legal_entity: LegalEntityCode,
+        status: Annotated[
+            PeriodStatus | None,
+            strawberry.argument(description="Only the periods in this status."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -149,7 +152,14 @@ class LedgerQuery:
 class LedgerMutation:
     @strawberry.mutation(description="Accountant: monthly periods from one month to another.")
     async def create_ledger_periods(
-        self, info: Info, input: CreateLedgerPeriodsInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateLedgerPeriodsInput,
+            strawberry.argument(
+                description="The legal entity, the range of months and their status."
+            ),
+        ],
     ) -> LedgerPeriodsPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_ledger_periods(info.context, data)

@@ -52,6 +52,20 @@ class LegalEntity(Node):
 
 register_node("LegalEntity", models.LegalEntity, LegalEntity.from_row)
 
+# The legal entity argument of a query, required or as a filter: a code, as in the token.
+LegalEntityCode = Annotated[
+    str,
+    strawberry.argument(
+        description="Code of one of your legal entities, e.g. `USPM`; NOT_FOUND otherwise."
+    ),
+]
+OfLegalEntity = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only those of this legal entity of yours (its code); omitted: all of yours."
+    ),
+]
+
 
 @strawberry.input(description="A new legal entity.")
 class CreateLegalEntityInput:
@@ -82,7 +96,10 @@ class MasterDataQuery:
     async def legal_entities(
         self,
         info: Info,
-        code: str | None = None,
+        code: Annotated[
+            str | None,
+            strawberry.argument(description="Only the legal entity with this code."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -105,7 +122,14 @@ class MasterDataQuery:
 class MasterDataMutation:
     @strawberry.mutation(description="Admin: a new company with its parameters and sequences.")
     async def create_legal_entity(
-        self, info: Info, input: CreateLegalEntityInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateLegalEntityInput,
+            strawberry.argument(
+                description="Code, name and accounting currency of the new legal entity."
+            ),
+        ],
     ) -> LegalEntityPayload:
         outcome = await resolvers.create_legal_entity(
             info.context,

@@ -14,6 +14,7 @@ from resolvers import parameters as resolvers
 from resolvers.context import Info
 from schema.categories_types import ProjectCategory
 from schema.errors import UserError
+from schema.master_data import LegalEntityCode, OfLegalEntity
 from schema.mutations import decoded, errors_of
 from schema.node import related
 from schema.orders import OrderBy, order_argument
@@ -191,7 +192,7 @@ class ParametersQuery:
     async def accounts(
         self,
         info: Info,
-        legal_entity: str,
+        legal_entity: LegalEntityCode,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -206,13 +207,13 @@ class ParametersQuery:
         return to_connection(page.map(Account.from_row))
 
     @strawberry.field(description="The parameters of one of your legal entities (M7).")
-    async def parameters(self, info: Info, legal_entity: str) -> LegalEntityParameters:
+    async def parameters(self, info: Info, legal_entity: LegalEntityCode) -> LegalEntityParameters:
         row = await resolvers.legal_entity_parameters(info.context, legal_entity)
         return LegalEntityParameters.from_row(row)
 
     @strawberry.field(description="Number sequences of a legal entity, or of all of yours.")
     async def number_sequences(
-        self, info: Info, legal_entity: str | None = None
+        self, info: Info, legal_entity: OfLegalEntity = None
     ) -> list[NumberSequence]:
         rows = await resolvers.number_sequences(info.context, legal_entity)
         return [NumberSequence.from_row(row) for row in rows]
@@ -221,7 +222,16 @@ class ParametersQuery:
 @strawberry.type
 class ParametersMutation:
     @strawberry.mutation(description="Accountant: a new ledger account.")
-    async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
+    async def create_account(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateAccountInput,
+            strawberry.argument(
+                description="The legal entity, number and name of the new account."
+            ),
+        ],
+    ) -> AccountPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_account(info.context, data)
         )
@@ -231,7 +241,14 @@ class ParametersMutation:
         )
 
     @strawberry.mutation(description="Accountant: rename or renumber an account.")
-    async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
+    async def update_account(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateAccountInput,
+            strawberry.argument(description="The account and the fields to change."),
+        ],
+    ) -> AccountPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.update_account(info.context, data)
         )
@@ -242,7 +259,12 @@ class ParametersMutation:
 
     @strawberry.mutation(description="Accountant: change some parameters; omitted ones stay.")
     async def update_parameters(
-        self, info: Info, input: UpdateParametersInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateParametersInput,
+            strawberry.argument(description="The legal entity and the parameters to change."),
+        ],
     ) -> ParametersPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.update_parameters(info.context, data)
@@ -253,7 +275,14 @@ class ParametersMutation:
         )
 
     @strawberry.mutation(description="Accountant: the journal line property of a billing type.")
-    async def set_line_property(self, info: Info, input: LinePropertyInput) -> LinePropertyPayload:
+    async def set_line_property(
+        self,
+        info: Info,
+        input: Annotated[
+            LinePropertyInput,
+            strawberry.argument(description="The legal entity, billing type and line property."),
+        ],
+    ) -> LinePropertyPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.set_line_property(info.context, data)
         )

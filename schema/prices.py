@@ -13,6 +13,7 @@ from domain import prices_edit, prices_lines
 from resolvers import prices as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.master_data import OfLegalEntity
 from schema.mutations import decoded, errors_of
 from schema.orders import OrderBy, order_argument
 from schema.pages import After, Before, First, Last, order_of, to_connection, window
@@ -206,8 +207,11 @@ class PricesQuery:
     async def price_lists(
         self,
         info: Info,
-        legal_entity: str | None = None,
-        context: PriceContext | None = None,  # type: ignore[valid-type],
+        legal_entity: OfLegalEntity = None,
+        context: Annotated[
+            PriceContext | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only the lists of this context."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -226,14 +230,28 @@ class PricesQuery:
 @strawberry.type
 class PricesMutation:
     @strawberry.mutation(description="Accountant: a price list of a legal entity.")
-    async def create_price_list(self, info: Info, input: CreatePriceListInput) -> PriceListPayload:
+    async def create_price_list(
+        self,
+        info: Info,
+        input: Annotated[
+            CreatePriceListInput,
+            strawberry.argument(description="The new price list, without lines."),
+        ],
+    ) -> PriceListPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_price_list(info.context, data)
         )
         return _list_payload(outcome.value, errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: rename, re-date or (un)make the default.")
-    async def update_price_list(self, info: Info, input: UpdatePriceListInput) -> PriceListPayload:
+    async def update_price_list(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdatePriceListInput,
+            strawberry.argument(description="The price list and the fields to change."),
+        ],
+    ) -> PriceListPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.update_price_list(info.context, data)
         )
@@ -241,7 +259,12 @@ class PricesMutation:
 
     @strawberry.mutation(description="Accountant: a price for a category (and unit).")
     async def add_price_list_line(
-        self, info: Info, input: AddPriceListLineInput
+        self,
+        info: Info,
+        input: Annotated[
+            AddPriceListLineInput,
+            strawberry.argument(description="The price list and the new line."),
+        ],
     ) -> PriceListLinePayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.add_price_list_line(info.context, data)
@@ -250,7 +273,12 @@ class PricesMutation:
 
     @strawberry.mutation(description="Accountant: change how a line prices.")
     async def update_price_list_line(
-        self, info: Info, input: UpdatePriceListLineInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdatePriceListLineInput,
+            strawberry.argument(description="The line and its new pricing."),
+        ],
     ) -> PriceListLinePayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.update_price_list_line(info.context, data)

@@ -27,7 +27,7 @@ PriceContext = described_enum(
     "PriceContext",
     "What a price list prices (M4).",
     {
-        "COST": "What work and items cost the company (cost actuals).",
+        "COST": "Cost prices: what work and items cost the company.",
         "SALES": "What the customer is charged (unbilled sales actuals).",
         "PURCHASE": "What vendors charge: the default unit price of vendor invoice lines (V4).",
     },

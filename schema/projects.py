@@ -12,6 +12,7 @@ from domain import projects_tasks as tasks_domain
 from resolvers import projects as resolvers
 from resolvers.context import Info
 from schema.errors import UserError
+from schema.master_data import OfLegalEntity
 from schema.mutations import decoded, errors_of
 from schema.orders import OrderBy, order_argument
 from schema.pages import After, Before, First, Last, order_of, to_connection, window
@@ -181,9 +182,15 @@ class ProjectsQuery:
     async def projects(
         self,
         info: Info,
-        legal_entity: str | None = None,
-        billing_type: BillingType | None = None,  # type: ignore[valid-type]
-        manager_id: strawberry.ID | None = None,
+        legal_entity: OfLegalEntity = None,
+        billing_type: Annotated[
+            BillingType | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only the projects billed this way."),
+        ] = None,
+        manager_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the projects this user (a User's id) manages."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -200,14 +207,18 @@ class ProjectsQuery:
         return to_connection(page.map(Project.from_row))
 
     @strawberry.field(description="A project of yours; null when it is not.")
-    async def project(self, info: Info, id: strawberry.ID) -> Project | None:
+    async def project(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The project's global id.")],
+    ) -> Project | None:
         return _project(await resolvers.project(info.context, decode_id(id, "Project")))
 
     @strawberry.field(description="Users of your legal entities, e.g. to pick a manager.")
     async def users(
         self,
         info: Info,
-        legal_entity: str | None = None,
+        legal_entity: OfLegalEntity = None,
         role: Annotated[
             Role | None,  # type: ignore[valid-type]
             strawberry.argument(description="Only the users who have this role."),
@@ -231,28 +242,56 @@ class ProjectsQuery:
 @strawberry.type
 class ProjectsMutation:
     @strawberry.mutation(description="Accountant: a project of a legal entity.")
-    async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
+    async def create_project(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateProjectInput,
+            strawberry.argument(description="The new project."),
+        ],
+    ) -> ProjectPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_project(info.context, data)
         )
         return ProjectPayload(project=_project(outcome.value), errors=errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: rename, recode, change manager or billing.")
-    async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
+    async def update_project(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateProjectInput,
+            strawberry.argument(description="The project and the fields to change."),
+        ],
+    ) -> ProjectPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.update_project(info.context, data)
         )
         return ProjectPayload(project=_project(outcome.value), errors=errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: a task of a project.")
-    async def create_task(self, info: Info, input: CreateTaskInput) -> TaskPayload:
+    async def create_task(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateTaskInput,
+            strawberry.argument(description="The project, code and name of the new task."),
+        ],
+    ) -> TaskPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_task(info.context, data)
         )
         return TaskPayload(task=_task(outcome.value), errors=errors_of(outcome))
 
     @strawberry.mutation(description="Accountant: rename or recode a task.")
-    async def update_task(self, info: Info, input: UpdateTaskInput) -> TaskPayload:
+    async def update_task(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateTaskInput,
+            strawberry.argument(description="The task and the fields to change."),
+        ],
+    ) -> TaskPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.update_task(info.context, data)
         )
@@ -271,7 +310,12 @@ class ProjectsMutation:
 
     @strawberry.mutation(description="Accountant: a price list of the project's legal entity.")
     async def assign_project_price_list(
-        self, info: Info, input: ProjectPriceListInput
+        self,
+        info: Info,
+        input: Annotated[
+            ProjectPriceListInput,
+            strawberry.argument(description="The project and the price list to assign to it."),
+        ],
     ) -> ProjectPayload:
         outcome = await decoded(
             input.to_domain,
@@ -281,7 +325,12 @@ class ProjectsMutation:
 
     @strawberry.mutation(description="Accountant: take a price list off the project.")
     async def unassign_project_price_list(
-        self, info: Info, input: ProjectPriceListInput
+        self,
+        info: Info,
+        input: Annotated[
+            ProjectPriceListInput,
+            strawberry.argument(description="The project and the price list to take off it."),
+        ],
     ) -> ProjectPayload:
         outcome = await decoded(
             input.to_domain,

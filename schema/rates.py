@@ -120,8 +120,14 @@ class RatesQuery:
     async def exchange_rates(
         self,
         info: Info,
-        from_currency: str | None = None,
-        to_currency: str | None = None,
+        from_currency: Annotated[
+            str | None,
+            strawberry.argument(description="Only rates from this currency (ISO 4217 code)."),
+        ] = None,
+        to_currency: Annotated[
+            str | None,
+            strawberry.argument(description="Only rates to this currency (ISO 4217 code)."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -138,7 +144,18 @@ class RatesQuery:
 
     @strawberry.field(description="The rate used on a date (M6); an error when there is none.")
     async def exchange_rate_on(
-        self, info: Info, from_currency: str, to_currency: str, date: dt.date
+        self,
+        info: Info,
+        from_currency: Annotated[
+            str, strawberry.argument(description="The currency converted from (ISO 4217 code).")
+        ],
+        to_currency: Annotated[
+            str, strawberry.argument(description="The currency converted to (ISO 4217 code).")
+        ],
+        date: Annotated[
+            dt.date,
+            strawberry.argument(description="The transaction date the rate must be valid on."),
+        ],
     ) -> Decimal:
         return await resolvers.rate_on(info.context, from_currency, to_currency, date)
 
@@ -147,7 +164,14 @@ class RatesQuery:
 class RatesMutation:
     @strawberry.mutation(description="Accountant: a rate of a currency pair from a date.")
     async def create_exchange_rate(
-        self, info: Info, input: CreateExchangeRateInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateExchangeRateInput,
+            strawberry.argument(
+                description="The currency pair, rate and first date of the new rate."
+            ),
+        ],
     ) -> ExchangeRatePayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_exchange_rate(info.context, data)
@@ -159,7 +183,12 @@ class RatesMutation:
 
     @strawberry.mutation(description="Accountant: correct a rate or its date.")
     async def update_exchange_rate(
-        self, info: Info, input: UpdateExchangeRateInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateExchangeRateInput,
+            strawberry.argument(description="The rate and the fields to correct."),
+        ],
     ) -> ExchangeRatePayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.update_exchange_rate(info.context, data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from db.models.master_data import AppUser
@@ -16,7 +18,17 @@ from schema.relay import Node
 @strawberry.type
 class RootQuery:
     @strawberry.field(description="Any object by its global id; null when it is not yours.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A global id, as the `id` of any object gives it; INVALID when it is "
+                "not one."
+            ),
+        ],
+    ) -> Node | None:
         source = node_source(id)
         if source is None:
             return None

@@ -28,7 +28,8 @@ SCALARS: Mapping[object, ScalarDefinition] = {
     dt.datetime: dataclasses.replace(
         DateTimeDefinition,
         description="An instant as an RFC 3339 date-time with its UTC offset, e.g. "
-        "`2026-03-31T14:05:09.123456+00:00`; the server answers in UTC.",
+        "`2026-03-31T14:05:09.123456+00:00` (a fraction of a second only when not zero); the "
+        "server answers in UTC.",
         specified_by_url=RFC_3339,
     ),
     Decimal: dataclasses.replace(
@@ -36,7 +37,8 @@ SCALARS: Mapping[object, ScalarDefinition] = {
         description='An exact decimal number as a JSON string, e.g. `"142.80"` or '
         '`"-0.5"`: money, quantities, rates and percentages are never floats. Send it as a '
         "string (a JSON number is accepted, but may have lost precision before it arrives). "
-        "Amounts of money are rounded half-up to their currency's decimals (`Currency.decimals`) "
-        "when stored.",
+        "An amount of money is written with its currency's decimals (`Currency.decimals`): "
+        '`"142.80"`, a yen amount `"1500"`; quantities, rates and percentages keep their own '
+        "scale.",
     ),
 }

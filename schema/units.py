@@ -144,7 +144,9 @@ class UnitsQuery:
     async def unit_groups(
         self,
         info: Info,
-        code: str | None = None,
+        code: Annotated[
+            str | None, strawberry.argument(description="Only the group with this code.")
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -162,7 +164,14 @@ class UnitsQuery:
 @strawberry.type
 class UnitsMutation:
     @strawberry.mutation(description="Admin: a unit group with its base unit.")
-    async def create_unit_group(self, info: Info, input: CreateUnitGroupInput) -> UnitGroupPayload:
+    async def create_unit_group(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateUnitGroupInput,
+            strawberry.argument(description="The new group and its base unit."),
+        ],
+    ) -> UnitGroupPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_unit_group(info.context, data)
         )
@@ -172,7 +181,14 @@ class UnitsMutation:
         )
 
     @strawberry.mutation(description="Admin: a unit of a group with its factor to the base.")
-    async def create_unit(self, info: Info, input: CreateUnitInput) -> UnitPayload:
+    async def create_unit(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateUnitInput,
+            strawberry.argument(description="The group, code, name and factor of the new unit."),
+        ],
+    ) -> UnitPayload:
         outcome = await decoded(
             input.to_domain, lambda data: resolvers.create_unit(info.context, data)
         )

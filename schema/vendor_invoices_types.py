@@ -68,8 +68,7 @@ class VendorInvoiceLine(Node):
         description="Transaction date: the cost actual is recorded on this date."
     )
     quantity: Decimal | None = strawberry.field(
-        description="How many units were delivered, in `unit`; null when only an amount is "
-        "charged."
+        description="How many units were delivered, in `unit`; null when only an amount is charged."
     )
     verification_status: VerificationStatus = strawberry.field(  # type: ignore[valid-type]
         description="How far the project manager has checked the line (V6)."
