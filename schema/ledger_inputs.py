@@ -19,7 +19,10 @@ LazyPeriodStatus = Annotated["PeriodStatus", strawberry.lazy("schema.ledger")]
 
 @strawberry.input(description="A period to open or put on hold (M5).")
 class SetLedgerPeriodStatusInput:
-    id: strawberry.ID = strawberry.field(description="The LedgerPeriod, not permanently closed.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the ledger period; NOT_FOUND otherwise, "
+        "PERIOD_CLOSED_PERMANENTLY when it is."
+    )
     status: LazyPeriodStatus = strawberry.field(
         description="OPEN or ON_HOLD; closing for good is `closeLedgerPeriodPermanently`."
     )
@@ -30,7 +33,10 @@ class SetLedgerPeriodStatusInput:
 
 @strawberry.input(description="A period to close for good: it never takes a posting again (M5).")
 class CloseLedgerPeriodPermanentlyInput:
-    id: strawberry.ID = strawberry.field(description="The LedgerPeriod.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the ledger period; NOT_FOUND otherwise, "
+        "PERIOD_CLOSED_PERMANENTLY when it is closed already."
+    )
     reason: str | None = strawberry.field(
         default=None, description="Why it is closed, kept in the audit log (optional)."
     )

@@ -50,7 +50,9 @@ class ProjectTransaction(Node):
     transaction_type: ActualType = strawberry.field(  # type: ignore[valid-type]
         description="Cost or unbilled sales, as its actual."
     )
-    accounting_date: dt.date = strawberry.field(description="The journal line's (J3).")
+    accounting_date: dt.date = strawberry.field(
+        description="The date it is booked on: its journal line's accounting date (J3)."
+    )
     quantity: Decimal = strawberry.field(description="The actual's quantity.")
     currency_code: str = strawberry.field(description="The transaction currency.")
     row: strawberry.Private[models.SubledgerTransaction]

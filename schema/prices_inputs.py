@@ -9,7 +9,9 @@ import strawberry
 
 @strawberry.input(description="A price list line to remove (M4).")
 class DeletePriceListLineInput:
-    id: strawberry.ID = strawberry.field(description="The PriceListLine.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of one of your price list lines; NOT_FOUND otherwise."
+    )
 
 
 DeletePriceListLineArgument = Annotated[

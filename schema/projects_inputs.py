@@ -9,7 +9,10 @@ import strawberry
 
 @strawberry.input(description="A task to remove: refused while an expense line or actual uses it.")
 class DeleteTaskInput:
-    id: strawberry.ID = strawberry.field(description="The Task.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of one of your tasks; NOT_FOUND otherwise, IN_USE when expenses, "
+        "invoices or actuals use it."
+    )
 
 
 DeleteTaskArgument = Annotated[

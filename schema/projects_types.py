@@ -119,7 +119,7 @@ class Project(Node):
         row = await resolvers.manager_of(info.context, self.manager_pk)
         return User.from_row(row) if row is not None else None
 
-    @strawberry.field(description="In code order.")
+    @strawberry.field(description="Its tasks, in code order.")
     async def tasks(self, info: Info, first: NestedFirst = ALL) -> list[Task]:
         rows = await resolvers.tasks_of(info.context, self.pk, nested_first(first))
         return [Task.from_row(row) for row in rows]

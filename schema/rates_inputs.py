@@ -9,7 +9,9 @@ import strawberry
 
 @strawberry.input(description="A rate to remove (M6: global master data).")
 class DeleteExchangeRateInput:
-    id: strawberry.ID = strawberry.field(description="The ExchangeRate.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the exchange rate; NOT_FOUND otherwise."
+    )
 
 
 DeleteExchangeRateArgument = Annotated[

@@ -15,8 +15,13 @@ from schema.relay import decode_id, decode_optional_id
 @strawberry.input(description="A new Draft invoice of a vendor of your legal entity.")
 class CreateVendorInvoiceInput:
     legal_entity: str = strawberry.field(description="The legal entity's code, e.g. USPM.")
-    vendor_id: strawberry.ID = strawberry.field(description="A Vendor of that legal entity.")
-    number: str = strawberry.field(description="The vendor's invoice number (unique, V9).")
+    vendor_id: strawberry.ID = strawberry.field(
+        description="Global id of a vendor of that legal entity; fixed once the invoice has lines."
+    )
+    number: str = strawberry.field(
+        description="The vendor's invoice number, up to 40 characters, unique per vendor "
+        "(DUPLICATE otherwise, V9)."
+    )
     invoice_date: dt.date = strawberry.field(description="The date printed on the invoice.")
     currency_code: str | None = strawberry.field(
         default=None,
@@ -26,7 +31,9 @@ class CreateVendorInvoiceInput:
     subcontract_id: strawberry.ID | None = strawberry.field(
         default=None, description="The vendor's subcontract every line then references (V2)."
     )
-    description: str = strawberry.field(default="", description="Free text.")
+    description: str = strawberry.field(
+        default="", description="What the invoice is for, as shown to its reviewers; may be empty."
+    )
 
     def to_domain(self) -> header.NewVendorInvoice:
         return header.NewVendorInvoice(
@@ -45,17 +52,30 @@ class CreateVendorInvoiceInput:
     "Vendor, subcontract and currency change only while the invoice has no lines (V1)."
 )
 class UpdateVendorInvoiceInput:
-    id: strawberry.ID = strawberry.field(description="The VendorInvoice.")
-    number: str | None = strawberry.field(default=None, description="Unique per vendor (V9).")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of one of your vendor invoices; NOT_FOUND otherwise."
+    )
+    number: str | None = strawberry.field(
+        default=None,
+        description="The vendor's invoice number, unique per vendor (DUPLICATE otherwise, V9); "
+        "null keeps it.",
+    )
     invoice_date: dt.date | None = strawberry.field(
         default=None, description="The date printed on the invoice; null keeps it."
     )
-    description: str | None = strawberry.field(default=None, description="Free text.")
-    vendor_id: strawberry.ID | None = strawberry.field(default=None, description="A Vendor.")
-    subcontract_id: strawberry.ID | None = strawberry.field(
-        default=None, description="A Subcontract of the vendor."
+    description: str | None = strawberry.field(
+        default=None, description="What the invoice is for; null keeps it."
     )
-    currency_code: str | None = strawberry.field(default=None, description="ISO currency code.")
+    vendor_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global id of another vendor of the legal entity; null keeps the vendor.",
+    )
+    subcontract_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of a subcontract of the vendor; null keeps it."
+    )
+    currency_code: str | None = strawberry.field(
+        default=None, description="ISO 4217 code of the invoice's currency; null keeps it."
+    )
 
     def to_domain(self) -> header.InvoiceChanges:
         return header.InvoiceChanges(
@@ -88,7 +108,11 @@ class VendorInvoiceLineFields:
     transaction_category_id: strawberry.ID | None = strawberry.field(
         default=None, description="Needs an expense category in the legal entity (V3)."
     )
-    quantity: Decimal | None = strawberry.field(default=None, description="Invoiced quantity.")
+    quantity: Decimal | None = strawberry.field(
+        default=None,
+        description="How many units are invoiced, in `unitId`: above 0, up to 4 decimals; null "
+        "when only a subtotal is entered.",
+    )
     unit_id: strawberry.ID | None = strawberry.field(
         default=None, description="Any unit of the category's unit group; default its base."
     )
@@ -107,8 +131,12 @@ class VendorInvoiceLineFields:
         default=Decimal(0),
         description="Sales tax amount; at most the invoice currency's decimals.",
     )
-    name: str = strawberry.field(default="", description="Short name of the line.")
-    description: str = strawberry.field(default="", description="What was invoiced.")
+    name: str = strawberry.field(
+        default="", description="Short name that identifies the line on the invoice."
+    )
+    description: str = strawberry.field(
+        default="", description="What the line charges for; may be empty."
+    )
 
     def line_data(self) -> lines.InvoiceLineData:
         return lines.InvoiceLineData(
@@ -133,12 +161,16 @@ class VendorInvoiceLineFields:
 
 @strawberry.input(description="A new line of a Draft or In review invoice.")
 class AddVendorInvoiceLineInput(VendorInvoiceLineFields):
-    invoice_id: strawberry.ID = strawberry.field(description="The VendorInvoice.")
+    invoice_id: strawberry.ID = strawberry.field(
+        description="Global id of the vendor invoice, Draft or In review (INVALID_STATE otherwise)."
+    )
 
 
 @strawberry.input(description="Replaces every field of a line whose verification is Not started.")
 class UpdateVendorInvoiceLineInput(VendorInvoiceLineFields):
-    id: strawberry.ID = strawberry.field(description="The VendorInvoiceLine.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the vendor invoice line; NOT_FOUND otherwise."
+    )
 
     def to_domain(self) -> lines.InvoiceLineChange:
         return lines.InvoiceLineChange(decode_id(self.id, "VendorInvoiceLine"), self.line_data())
@@ -146,4 +178,6 @@ class UpdateVendorInvoiceLineInput(VendorInvoiceLineFields):
 
 @strawberry.input(description="A line whose verification is Not started.")
 class DeleteVendorInvoiceLineInput:
-    id: strawberry.ID = strawberry.field(description="The VendorInvoiceLine.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the vendor invoice line; NOT_FOUND otherwise."
+    )

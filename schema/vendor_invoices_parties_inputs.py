@@ -37,12 +37,19 @@ class SubcontractLineInput:
     task_id: strawberry.ID | None = strawberry.field(
         default=None, description="A task of the project; blank lets invoice lines choose."
     )
-    quantity: Decimal | None = strawberry.field(default=None, description="Ordered quantity.")
+    quantity: Decimal | None = strawberry.field(
+        default=None, description="How many units are ordered, in `unitId`; null: not fixed."
+    )
     unit_id: strawberry.ID | None = strawberry.field(
         default=None, description="A unit of the category's unit group; default its base unit."
     )
-    unit_price: Decimal | None = strawberry.field(default=None, description="Agreed price.")
-    description: str = strawberry.field(default="", description="What is ordered.")
+    unit_price: Decimal | None = strawberry.field(
+        default=None,
+        description="The agreed price per unit, in the subcontract's currency; null: not fixed.",
+    )
+    description: str = strawberry.field(
+        default="", description="What services the line orders; may be empty."
+    )
 
     def to_domain(self, index: int) -> domain.OrderedLine:
         path = f"lines.{index}."

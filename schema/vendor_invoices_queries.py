@@ -61,10 +61,10 @@ class SubcontractFilter:
 class VendorInvoiceFilter:
     legal_entity: str | None = strawberry.field(default=None, description=LEGAL_ENTITY)
     vendor_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Invoices of this vendor."
+        default=None, description="Only the invoices of this vendor (its global id)."
     )
     status: VendorInvoiceStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Invoices in this status."
+        default=None, description="Only the invoices in this status."
     )
     subcontract_id: strawberry.ID | None = strawberry.field(
         default=None, description="Invoices for this subcontract."
@@ -180,7 +180,9 @@ class VendorInvoicesQuery:
     async def vendor_invoice(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="A VendorInvoice id.")],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The vendor invoice's global id.")
+        ],
     ) -> VendorInvoice | None:
         row = await resolvers.vendor_invoice(info.context, decode_id(id, "VendorInvoice"))
         return VendorInvoice.from_row(row) if row is not None else None

@@ -229,7 +229,10 @@ class VendorInvoice(Node):
     status: VendorInvoiceStatus = strawberry.field(  # type: ignore[valid-type]
         description="Where the invoice is in its workflow (V1)."
     )
-    accounting_date: dt.date | None = strawberry.field(description="Set when confirmed.")
+    accounting_date: dt.date | None = strawberry.field(
+        description="The date its voucher is booked on, given when it is confirmed; null until "
+        "then."
+    )
     confirmed_at: dt.datetime | None = strawberry.field(
         description="When it was confirmed; null until then."
     )
@@ -283,7 +286,7 @@ class VendorInvoice(Node):
             info, models.Subcontract, self.row.subcontract_id, Subcontract.from_row
         )
 
-    @strawberry.field(description="In line number order.")
+    @strawberry.field(description="Its lines, in line number order.")
     async def lines(self, info: Info, first: NestedFirst = ALL) -> list[VendorInvoiceLine]:
         loader = info.context.loaders.children(
             models.VendorInvoiceLine, "invoice_id", "line_number", nested_first(first)

@@ -29,7 +29,9 @@ def _invoice_id(gid: strawberry.ID) -> int:
 
 @strawberry.input(description="The Draft invoice to submit for review.")
 class SubmitVendorInvoiceInput:
-    id: strawberry.ID = strawberry.field(description="The VendorInvoice; it needs a line.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the vendor invoice; it needs a line."
+    )
 
     def to_domain(self) -> int:
         return _invoice_id(self.id)
@@ -37,7 +39,9 @@ class SubmitVendorInvoiceInput:
 
 @strawberry.input(description="The invoice to stop until it is released.")
 class HoldVendorInvoiceInput:
-    id: strawberry.ID = strawberry.field(description="The VendorInvoice, Draft or In review.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the vendor invoice, Draft or In review."
+    )
     reason: str | None = strawberry.field(
         default=None, description="Why it waits; kept in the audit log with the hold."
     )
@@ -48,7 +52,7 @@ class HoldVendorInvoiceInput:
 
 @strawberry.input(description="The held invoice to release.")
 class ReleaseVendorInvoiceInput:
-    id: strawberry.ID = strawberry.field(description="The VendorInvoice, On hold.")
+    id: strawberry.ID = strawberry.field(description="Global id of the vendor invoice, On hold.")
 
     def to_domain(self) -> int:
         return _invoice_id(self.id)
@@ -56,7 +60,7 @@ class ReleaseVendorInvoiceInput:
 
 @strawberry.input(description="The project manager's verification of one line (V6).")
 class SetVendorInvoiceLineVerificationInput:
-    id: strawberry.ID = strawberry.field(description="The VendorInvoiceLine.")
+    id: strawberry.ID = strawberry.field(description="Global id of the vendor invoice line.")
     status: VerificationStatus = strawberry.field(  # type: ignore[valid-type]
         description="Not started, In progress or Complete; confirm needs every line Complete."
     )
@@ -69,7 +73,7 @@ class SetVendorInvoiceLineVerificationInput:
 @strawberry.input(description="The costs already recorded on the project that a line pays.")
 class MatchVendorInvoiceLineInput:
     line_id: strawberry.ID = strawberry.field(
-        description="The VendorInvoiceLine, not yet verified Complete."
+        description="Global id of the vendor invoice line, not yet verified Complete."
     )
     actual_ids: list[strawberry.ID] = strawberry.field(
         description="Adjustable cost actuals of the line's project (and task, when it has one), "
@@ -86,7 +90,9 @@ class MatchVendorInvoiceLineInput:
 
 @strawberry.input(description="The In review invoice to confirm, and when it is booked.")
 class ConfirmVendorInvoiceInput:
-    id: strawberry.ID = strawberry.field(description="The VendorInvoice; every line Complete.")
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the vendor invoice; every line Complete."
+    )
     accounting_date: dt.date | None = strawberry.field(default=None, description=ACCOUNTING_DATE)
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
@@ -97,7 +103,7 @@ class ConfirmVendorInvoiceInput:
 
 @strawberry.input(description="The Confirmed invoice to cancel, and when it is reversed.")
 class CancelVendorInvoiceInput:
-    id: strawberry.ID = strawberry.field(description="The VendorInvoice, Confirmed.")
+    id: strawberry.ID = strawberry.field(description="Global id of the vendor invoice, Confirmed.")
     accounting_date: dt.date | None = strawberry.field(default=None, description=ACCOUNTING_DATE)
 
     def to_domain(self) -> cancel.Cancellation:
