@@ -50,8 +50,9 @@ from tracing import tracing_extensions
 
 
 @strawberry.type(
-    description="What can be read: lists are connections paged by `first`/`after`, one object "
-    "is fetched by its global id (`node(id:)`); you see only your legal entities' rows."
+    description="What can be read: lists are connections, paged forward with `first`/`after` "
+    "or backward with `last`/`before`; any object is fetched by its global id (`node(id:)`). "
+    "You see only the rows of your legal entities."
 )
 class Query(
     ExpensesQuery,
