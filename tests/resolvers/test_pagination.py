@@ -1,7 +1,7 @@
 """Connections page both ways in every order they offer: walking forward (`first`/`after`) or
 backward (`last`/`before`) visits every row once, in the order of the whole list, on both read
-paths alike; `totalCount` counts what the filters and the caller's legal entities (M1) leave;
-`first` with `last` and a cursor of another order are BAD_USER_INPUT."""
+paths alike (their cursors too); `totalCount` counts what the filters and the caller's legal
+entities (M1) leave; `first` with `last` and a cursor of another order are BAD_USER_INPUT."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.orders import ORDERINGS
+from tests.support import ledger_books as lb
 from tests.support import projects as make
 from tests.support.client import GraphQLClient
 from tests.support.counter import StatementCounter
@@ -58,17 +59,8 @@ def ids(page: Any) -> list[str]:
     return [edge["node"]["id"] for edge in page["edges"]]
 
 
-@pytest.mark.parametrize(("root", "type_name", "args"), CONNECTIONS)
-async def test_walks_both_ways_list_every_row_once_in_every_order(
-    client: GraphQLClient,
-    reference: GraphQLClient,
-    world: World,
-    rows: None,
-    root: str,
-    type_name: str,
-    args: str,
-) -> None:
-    pages = Pages(client, reference, world.tokens["admin"])
+async def walk_every_order(pages: Pages, root: str, type_name: str, args: str) -> None:
+    """Forward pages of 2 and backward pages of 2 list the whole list, in each order."""
     for field in ORDERINGS[type_name].sorts:
         for direction in ("ASC", "DESC"):
             order = {"field": field, "direction": direction}
@@ -96,6 +88,35 @@ async def test_walks_both_ways_list_every_row_once_in_every_order(
                     break
                 before = page["pageInfo"]["startCursor"]
             assert backward == every, (root, field, direction)
+
+
+@pytest.mark.parametrize(("root", "type_name", "args"), CONNECTIONS)
+async def test_walks_both_ways_list_every_row_once_in_every_order(
+    client: GraphQLClient,
+    reference: GraphQLClient,
+    world: World,
+    rows: None,
+    root: str,
+    type_name: str,
+    args: str,
+) -> None:
+    await walk_every_order(Pages(client, reference, world.tokens["admin"]), root, type_name, args)
+
+
+async def test_books_walk_both_ways_by_dates_numbers_and_the_account_statement_l3(
+    client: GraphQLClient, reference: GraphQLClient, session: AsyncSession, world: World
+) -> None:
+    """Keys of every kind: dates (a DEPM voucher dated between USPM's, made last), text, and
+    the account statement's accounting date, voucher and line; equal dates tie by id."""
+    await lb.books(session, world)
+    pages = Pages(client, reference, world.tokens["admin"])
+    await walk_every_order(pages, "vouchers", "Voucher", "")
+    await walk_every_order(pages, "generalLedgerEntries", "VoucherLine", "")
+    query = """{ vouchers(orderBy: {field: ACCOUNTING_DATE, direction: ASC}, first: 100) {
+      nodes { number } } }"""
+    body, _ = await both(client, reference, query, {}, world.tokens["admin"])
+    numbers = [node["number"] for node in body["data"]["vouchers"]["nodes"]]
+    assert numbers == ["WASH", "EXP", "BILL", "COST", "DE-1", "REV", "PAY"]
 
 
 async def test_projects_orders_follow_their_values(
