@@ -24,8 +24,6 @@ from schema.parameters_accounts import Account
 from schema.relay import Connection, decode_optional_id
 
 FILTER = strawberry.argument(description="Narrows the list; none lists every row of yours.")
-FIRST = strawberry.argument(description="How many rows, 1 to 100.")
-AFTER = strawberry.argument(description="The `endCursor` of the previous page.")
 LEGAL_ENTITY = "Only the books of the legal entity with this code (any case)."
 FROM_DATE = "Accounting date on or after."
 TO_DATE = "Accounting date on or before."

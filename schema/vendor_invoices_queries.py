@@ -22,8 +22,6 @@ from schema.vendor_invoices_types import VendorInvoice, VendorInvoiceStatus
 
 LEGAL_ENTITY = "Only rows of the legal entity with this code (any case)."
 FILTER = strawberry.argument(description="Narrows the list; none lists every row of yours.")
-FIRST = strawberry.argument(description="How many rows, 1 to 100.")
-AFTER = strawberry.argument(description="The `endCursor` of the previous page.")
 SORT = strawberry.argument(
     description="Oldest (lowest id) or newest first, when no `orderBy` is given.",
     deprecation_reason="Use orderBy: {field: ID, direction: ASC or DESC}.",
