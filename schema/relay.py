@@ -113,7 +113,10 @@ class Edge(Generic[NodeType]):
     node: NodeType = strawberry.field(description="The item itself.")
 
 
-@strawberry.type(description="A page of results; `first` is capped at 100.")
+@strawberry.type(
+    description="A page of results: `first` or `last` rows (at most 100) in the `orderBy` order,"
+    " and `totalCount`, how many there are in all."
+)
 class Connection(Generic[NodeType]):
     edges: list[Edge[NodeType]] = strawberry.field(
         description="The page's items with their cursors, in the list's order."
