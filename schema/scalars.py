@@ -38,7 +38,8 @@ SCALARS: Mapping[object, ScalarDefinition] = {
         '`"-0.5"`: money, quantities, rates and percentages are never floats. Send it as a '
         "string (a JSON number is accepted, but may have lost precision before it arrives). "
         "An amount of money is written with its currency's decimals (`Currency.decimals`): "
-        '`"142.80"`, a yen amount `"1500"`; quantities, rates and percentages keep their own '
-        "scale.",
+        '`"142.80"`, a yen amount `"1500"` (a unit price entered with more places keeps them, '
+        '`"0.125"`). Other numbers keep a fixed scale: quantities 4 places (`"2.5000"`), '
+        'exchange rates, unit factors and markups 6 (`"1.083700"`), dimension shares 4.',
     ),
 }
