@@ -119,7 +119,8 @@ def cursor(expression: str) -> str:
 
 
 def decimal(expression: str) -> str:
-    """NUMERIC as text keeps its scale, like `str(Decimal)` of the value asyncpg reads."""
+    """NUMERIC as text keeps its scale, like `str(Decimal)` of the value asyncpg reads: the
+    rendering of quantities, rates and percentages (money is `money`, at its currency's)."""
     return f"({expression})::text"
 
 
