@@ -72,7 +72,7 @@ async def in_currency_of(
 
     async def load(ids: list[int]) -> list[str]:
         statement = select(parent.id, parent.currency_code).where(parent.id.in_(ids))
-        found = dict((await context.read(lambda s: s.execute(statement))).tuples().all())
+        found = dict((await context.read(lambda s: s.execute(statement))).all())
         return [found[pk] for pk in ids]
 
     code = await context.loaders.batch(("currency_of", parent), load).load(parent_id)

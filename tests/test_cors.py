@@ -74,7 +74,7 @@ async def test_a_cross_origin_post_with_a_token_is_answered_with_its_origin(
             headers={"Origin": APP_ORIGIN, "Authorization": f"Bearer {world.tokens['admin']}"},
         )
     assert response.status_code == 200
-    assert "admin" in response.json()["data"]["me"]["roles"]
+    assert "ADMIN" in response.json()["data"]["me"]["roles"]
     assert response.headers["access-control-allow-origin"] == APP_ORIGIN
     assert response.headers["access-control-allow-credentials"] == "true"
     assert "Origin" in response.headers["vary"]

@@ -158,7 +158,7 @@ async def test_graphiql_works_offline_with_a_token_and_a_subscription(
 
             token = demo["admin"]
             await _run(page, "query Me { me { roles } }", {"Authorization": f"Bearer {token}"})
-            assert "admin" in (await _result(page, "roles"))["data"]["me"]["roles"]
+            assert "ADMIN" in (await _result(page, "roles"))["data"]["me"]["roles"]
 
             # A subscription over graphql-transport-ws at the same URL, signed in by the
             # header; an event published until it arrives (the subscribe is asynchronous).

@@ -44,6 +44,6 @@ async def test_k3_listener_reconnects_with_backoff_after_a_database_restart(
             finally:
                 await engine.dispose()
             async with asyncio.timeout(10):
-                assert await runs.get() == Event("job_run", run, "queued", None)
+                assert await runs.get() == Event("job_run", run, "queued", None, done=0)
     finally:
         await listener.stop()
