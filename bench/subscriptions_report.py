@@ -91,7 +91,8 @@ class Figures:
         per_100 = (rss["open"] - rss["before"]) * 100 / subscribers
         gauge = "n/a" if self.open_after_close is None else f"{self.open_after_close:.0f}"
         return [
-            f"idle subscriptions (permessage-deflate): {per_100:.2f} MB RSS per 100 (the API's"
+            "idle subscriptions (clients offering permessage-deflate, which the server declines):"
+            f" {per_100:.2f} MB RSS per 100 (the API's"
             f" processes: {rss['before']:.0f} MB before, {rss['open']:.0f} MB with {subscribers}"
             f" open, {rss['closed']:.0f} MB after they disconnected, {rss['reclosed']:.0f} MB"
             f" after a second open/close cycle); open subscriptions after the disconnect: {gauge}",
@@ -110,7 +111,7 @@ def write_results(
     url: str,
 ) -> None:
     """`ours`: subscribers with permessage-deflate, then without."""
-    names = ("API, WebSocket, permessage-deflate", "API, WebSocket, uncompressed")
+    names = ("API, clients offering deflate", "API, clients not offering it")
 
     def ratio(latency: Latency) -> str:
         return f"{latency.p99_ms / baseline.p99_ms:.1f}" if baseline.p99_ms else "n/a"

@@ -59,6 +59,15 @@ class MaskUnexpectedErrors(MaskErrors):
             extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
         )
 
+    def _process_result(self, result: object) -> None:
+        """strawberry's checks `result` against a runtime-checkable Protocol, and that
+        isinstance walks the Protocol's members: for each event of a subscription, once per
+        subscriber, it was 7 % of the CPU an API process spent delivering it. A result with
+        errors is all that matters here."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
     def on_operation(self) -> Iterator[None]:
         try:
             yield from super().on_operation()
