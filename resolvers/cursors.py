@@ -46,6 +46,11 @@ def encode_cursor_of(sort: Sort, values: tuple[Any, ...]) -> str:
     *ordered, key = values
     texts = [_text(sort.keys[n].kind, value) for n, value in enumerate(ordered)]
     body = ":".join([sort.name, str(key), *texts]) if texts else str(key)
+    return id_cursor(body)
+
+
+def id_cursor(body: object) -> str:
+    """The cursor `cursor:<body>`: with an id alone, the row's in the id order."""
     return base64.urlsafe_b64encode(f"cursor:{body}".encode()).decode()
 
 

@@ -138,14 +138,3 @@ class Connection(Generic[NodeType]):
     )
     async def total_count(self) -> int:
         return await self.count()
-
-
-def encode_cursor(key: str) -> str:
-    return base64.urlsafe_b64encode(f"cursor:{key}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> str:
-    prefix, _, key = _unbase64(cursor).partition(":")
-    if prefix != "cursor" or not key:
-        raise DomainError(ErrorCode.INVALID, "The cursor is not valid.", ["after"])
-    return key

@@ -11,7 +11,9 @@ import pytest
 from starlette.types import ASGIApp
 
 from observability import request_id_from
-from schema.relay import decode_cursor, parse_id
+from resolvers.cursors import decode_cursor_of
+from schema.orders import ORDERINGS
+from schema.relay import parse_id
 from tests.support.client import GraphQLClient
 from tests.support.counter import StatementCounter
 from tests.support.fuzz_checks import app, send_raw
@@ -201,4 +203,4 @@ def test_garbage_global_ids_and_cursors_are_typed_errors_never_a_crash(global_id
         parse_id(global_id)
     assert len(str(refused.value)) < 200  # an id of 100 KB is not repeated whole
     with pytest.raises(Exception, match="The cursor is not valid"):
-        decode_cursor(global_id)
+        decode_cursor_of(ORDERINGS["Project"].sorts["ID"], global_id, "after")

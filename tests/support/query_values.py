@@ -18,8 +18,9 @@ from graphql import (
     is_non_null_type,
 )
 
+from resolvers.cursors import id_cursor
 from schema import schema
-from schema.relay import encode_cursor, encode_id, parse_id
+from schema.relay import encode_id, parse_id
 from tests.support.client import GraphQLClient
 from tests.support.queries import Pool
 from tests.support.world import TODAY, World
@@ -131,10 +132,10 @@ async def pool_from(gql: GraphQLClient, world: World) -> Pool:
     ordered = await ordered_cursors(gql, world)
     good: dict[str, list[Any]] = {
         "first": [1, 1, 2, 3, 5, 10, 50, 100],
-        "after": [None, encode_cursor("0"), *(encode_cursor(str(parse_id(i)[1])) for i in every),
+        "after": [None, id_cursor(0), *(id_cursor(parse_id(i)[1]) for i in every),
                   *ordered],
         "last": [None, 1, 2, 3, 10, 100],
-        "before": [None, encode_cursor("0"), *(encode_cursor(str(parse_id(i)[1])) for i in every),
+        "before": [None, id_cursor(0), *(id_cursor(parse_id(i)[1]) for i in every),
                    *ordered],
         **{f"{root}.orderBy": [None, *values] for root, values in orders().items()},
         "id": every + missing,
