@@ -30,7 +30,7 @@ from compiler.asgi import CompiledReads, pool_fetch, session_fetch
 from compiler.plan import Planner
 from compiler.pool import ReadPool
 from config import Settings, get_settings
-from cors import Cors
+from cors import Cors, allows
 from db import outage
 from db.events import EventListener
 from db.session import make_autocommit_session_factory, make_engine, make_session_factory
@@ -78,6 +78,11 @@ class GraphQLApp(StrictGraphQL):
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page (graphiql/): strawberry's loads its scripts from a CDN."""
         return graphiql.page(request)
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        """A page of a CORS_ORIGINS origin may subscribe as it may POST; strawberry alone lets in
+        only the API's own origin (and clients that send none) and refuses the rest with 403."""
+        return allows(self.settings.cors_origins, origin)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session: AsyncSession = request.scope["state"]["session"]

@@ -38,6 +38,12 @@ EXPOSED = "X-Request-Id"
 MAX_AGE_SECONDS = 600  # Chromium caps a cached preflight at two hours, Firefox at one day
 
 
+def allows(origins: Collection[str], origin: str) -> bool:
+    """Whether a page of `origin` may call the API: over HTTP (Cors) and, the same origins, over
+    WebSocket (app.GraphQLApp), which browsers open across origins without any CORS check."""
+    return ANY_ORIGIN in origins or origin in origins
+
+
 class Cors:
     """Answers preflights itself (they never reach a route) and adds the CORS headers of an
     allowed origin to every other response."""

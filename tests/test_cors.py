@@ -4,12 +4,17 @@ an origin not in CORS_ORIGINS gets no CORS header at all."""
 from __future__ import annotations
 
 import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
+from app import create_app
 from config import DEVELOPMENT_CORS_ORIGINS, Settings
+from tests.support.jobs import committed
+from tests.support.journals import committed_world
 from tests.support.served import Served, served
 from tests.support.world import World
 
-__all__ = ["served"]  # a fixture, used by name
+__all__ = ["committed", "committed_world", "served"]  # fixtures, used by name
 
 APP_ORIGIN = "http://localhost:3000"
 ME = "query CorsProbe { me { roles } }"
@@ -126,3 +131,42 @@ async def test_any_origin_is_answered_with_a_star_and_never_with_credentials(
         assert answer.headers["access-control-allow-origin"] == "*"
         assert "access-control-allow-credentials" not in answer.headers
     assert response.json()["data"]["me"]["roles"]
+
+
+@pytest.mark.parametrize(
+    ("origins", "origin"), [(DEVELOPMENT_CORS_ORIGINS, APP_ORIGIN), (["*"], "https://any.example")]
+)
+def test_a_page_of_an_allowed_origin_may_subscribe(
+    database_url: str, committed_world: World, origins: list[str], origin: str
+) -> None:
+    """The README's browser app subscribes from its own origin: the WebSocket handshake is
+    let in by CORS_ORIGINS as its POSTs are (strawberry alone lets in only the API's own)."""
+    settings = Settings(env="test", run_worker=False, database_url=database_url)
+    app = create_app(settings.model_copy(update={"cors_origins": list(origins)}))
+    with (
+        TestClient(app) as api,
+        api.websocket_connect(
+            "/graphql", subprotocols=["graphql-transport-ws"], headers={"Origin": origin}
+        ) as ws,
+    ):
+        token = committed_world.tokens["admin"]
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+
+
+def test_a_page_of_another_origin_may_not_open_a_websocket(database_url: str) -> None:
+    """Another site's page never gets a socket (cross-site WebSocket hijacking): 403 at the
+    handshake, as its preflight is."""
+    settings = Settings(env="test", run_worker=False, database_url=database_url)
+    app = create_app(settings.model_copy(update={"cors_origins": list(DEVELOPMENT_CORS_ORIGINS)}))
+    with TestClient(app) as api, pytest.raises(WebSocketDisconnect) as refused:
+        _handshake(api, "https://evil.example")
+    # Closed before it is accepted: a server answers the handshake with HTTP 403.
+    assert refused.value.code == 1008
+
+
+def _handshake(api: TestClient, origin: str) -> None:
+    with api.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"], headers={"Origin": origin}
+    ):
+        pass
