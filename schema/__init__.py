@@ -41,6 +41,7 @@ from schema.rates import RatesMutation, RatesQuery
 from schema.request_limits import RequestLimits
 from schema.root import RootQuery
 from schema.scalars import SCALARS
+from schema.subscription_results import SharedEventResults
 from schema.units import UnitsMutation, UnitsQuery
 from schema.users import UsersMutation
 from schema.vendor_invoices import VendorInvoicesMutation
@@ -135,6 +136,7 @@ def build_schema() -> strawberry.Schema:
         subscription=Subscription,
         types=[LegalEntity],
         config=StrawberryConfig(scalar_map=SCALARS),
+        execution_context_class=SharedEventResults,
         extensions=[
             # Outermost: its operation hook ends last, when every error has its code.
             OperationMetrics,
