@@ -70,8 +70,9 @@ SELECT json_build_object('expenseReports', json_build_object(
                        WHERE m.legal_entity_id IN (SELECT id FROM le))),
       'lines', COALESCE((SELECT json_agg(json_build_object(
         'id', {gid("ExpenseLine", "l.id")}, 'lineNumber', l.line_number, 'date', l.date,
-        'amount', l.amount::text, 'salesTax', l.sales_tax::text,
-        'total', (l.amount + l.sales_tax)::text, 'currencyCode', l.currency_code,
+        'amount', round(l.amount, cu.decimals)::text,
+        'salesTax', round(l.sales_tax, cu.decimals)::text,
+        'total', round(l.amount + l.sales_tax, cu.decimals)::text, 'currencyCode', l.currency_code,
         'merchant', l.merchant,
         'category', {
     _one(
@@ -89,7 +90,9 @@ SELECT json_build_object('expenseReports', json_build_object(
         "l.project_id",
     )
 }
-      ) ORDER BY l.line_number) FROM expense_line l WHERE l.report_id = s.id), '[]'::json)
+      ) ORDER BY l.line_number) FROM expense_line l
+        JOIN currency cu ON cu.code = l.currency_code  -- money at its currency's decimals
+        WHERE l.report_id = s.id), '[]'::json)
     )) ORDER BY s.id) FROM shown s), '[]'::json),
   'pageInfo', json_build_object(
     'hasNextPage', (SELECT count(*) FROM page) > $2,
@@ -103,10 +106,12 @@ SELECT json_build_object('node', (
   SELECT json_build_object(
     'id', {gid("ExpenseReport", "r.id")}, 'number', r.number, 'status', upper(r.status),
     'lines', COALESCE((SELECT json_agg(json_build_object(
-      'id', {gid("ExpenseLine", "l.id")}, 'amount', l.amount::text,
-      'total', (l.amount + l.sales_tax)::text,
+      'id', {gid("ExpenseLine", "l.id")}, 'amount', round(l.amount, cu.decimals)::text,
+      'total', round(l.amount + l.sales_tax, cu.decimals)::text,
       'category', {_one("'code', c.code", "expense_category", "c", "l.expense_category_id")}
-    ) ORDER BY l.line_number) FROM expense_line l WHERE l.report_id = r.id), '[]'::json))
+    ) ORDER BY l.line_number) FROM expense_line l
+      JOIN currency cu ON cu.code = l.currency_code
+      WHERE l.report_id = r.id), '[]'::json))
   FROM expense_report r
   WHERE r.id = $4 AND r.legal_entity_id IN (SELECT id FROM le) AND ($2 OR r.employee_user_id = $3)
 ))::text
