@@ -53,10 +53,17 @@ def object_by_id(builder: Builder, type_name: str, pk: str, nodes: list[FieldNod
 
 def limited(source: str, alias: str, order: str, first: str | None) -> str:
     """`FROM ... WHERE ...` over the row `alias`, as the first `first` rows in `order` (the
-    bound of a nested list: LIMIT in the subquery, so no more rows are read or built)."""
+    bound of a nested list: LIMIT in the subquery, so no more rows are built).
+
+    The parent's rows are found first, behind `OFFSET 0` (a fence the planner does not
+    flatten), then sorted and cut. Otherwise the prepared statement's generic plan, which
+    cannot see the LIMIT's value, walked the child table's primary key in id order and
+    filtered each row by its parent: every journal's lines cost a scan of all journal lines
+    (1,000 rows for 20, 4.2 ms instead of 1.9 in bench_reads' journals)."""
     if first is None:
         return source
-    return f"FROM (SELECT {alias}.* {source} ORDER BY {order} LIMIT {first}) {alias}"
+    parents_rows = f"(SELECT {alias}.* {source} OFFSET 0) {alias}"
+    return f"FROM (SELECT {alias}.* FROM {parents_rows} ORDER BY {order} LIMIT {first}) {alias}"
 
 
 @dataclass(frozen=True)
