@@ -20,7 +20,8 @@ from resolvers.context import AccessCheck, QueriesWithoutTransaction
 from resolvers.extensions import MaskUnexpectedErrors, OperationMetrics
 from schema.actuals import ActualsMutation, ActualsQuery
 from schema.auth import AuthMutation
-from schema.categories import CategoriesMutation, CategoriesQuery
+from schema.categories import CategoriesQuery
+from schema.categories_mutations import CategoriesMutation
 from schema.dimensions import DimensionsMutation, DimensionsQuery
 from schema.document_rules import document_rules
 from schema.events import Subscription
