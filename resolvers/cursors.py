@@ -54,16 +54,22 @@ def id_cursor(body: object) -> str:
     return base64.urlsafe_b64encode(f"cursor:{body}".encode()).decode()
 
 
+def unbase64(text: str) -> str:
+    """The text `text` encodes in URL-safe base64; "" for anything else (a character that
+    is not ASCII, a lone surrogate included, padding wrong, bytes that are not UTF-8). Global
+    ids (schema/relay.py) and cursors are both read through it."""
+    try:
+        return base64.urlsafe_b64decode(text.encode("ascii")).decode()
+    except (binascii.Error, UnicodeError):  # UnicodeError: encoding and decoding
+        return ""
+
+
 def decode_cursor_of(sort: Sort, cursor: str | None, argument: str) -> tuple[Any, ...] | None:
     """The sort key values of `cursor` (the id last), None for None; BAD_USER_INPUT when it is
     not a cursor, or one of another order."""
     if cursor is None:
         return None
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
-    except (binascii.Error, UnicodeError):
-        text = ""
-    prefix, _, body = text.partition(":")
+    prefix, _, body = unbase64(cursor).partition(":")
     if prefix != "cursor" or not body:
         raise DomainError(ErrorCode.INVALID, "The cursor is not valid.", [argument])
     ordered = sort.keys[:-1]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 import strawberry
 
 from domain.errors import DomainError, ErrorCode
+from resolvers.cursors import unbase64
 
 NodeType = TypeVar("NodeType")
 MAX_PK = 2**63 - 1  # primary keys are BIGINT: a larger number names no row and fails to bind
@@ -21,19 +21,10 @@ def encode_id(type_name: str, pk: int) -> strawberry.ID:
 
 def parse_id(global_id: str) -> tuple[str, int]:
     """(type name, primary key) of a global id; a typed error when it is not one of ours."""
-    type_name, _, raw_pk = _unbase64(global_id).partition(":")
+    type_name, _, raw_pk = unbase64(global_id).partition(":")
     if not (type_name and _is_key(raw_pk)):
         raise DomainError(ErrorCode.INVALID, f"'{_shown(global_id)}' is not a valid id.")
     return type_name, int(raw_pk)
-
-
-def _unbase64(text: str) -> str:
-    """The text `text` encodes in URL-safe base64; "" for anything else (a character that
-    is not ASCII, a lone surrogate included, padding wrong, bytes that are not UTF-8)."""
-    try:
-        return base64.urlsafe_b64decode(text.encode("ascii")).decode()
-    except (binascii.Error, UnicodeError):  # UnicodeError: encoding and decoding
-        return ""
 
 
 def _is_key(text: str) -> bool:
