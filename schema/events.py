@@ -41,12 +41,11 @@ class StatusChange:
         )
     )
 
+    # One StatusChange per event, shared by every subscriber it goes to (it is only read): a
+    # thousand subscribers of one event cost one global id encoding, not a thousand.
     @classmethod
+    @functools.lru_cache(maxsize=1024)
     def from_event(cls, event: Event) -> StatusChange:
-        return _status_change(event)
-
-    @classmethod
-    def _of(cls, event: Event) -> StatusChange:
         changed = ChangedType(event.table)
         # Spelled like the JournalStatus / JournalLineStatus / JobStatus /
         # VendorInvoiceStatus / ExpenseReportStatus enum values.
@@ -60,13 +59,6 @@ class StatusChange:
             status=status,
             progress=progress,
         )
-
-
-# One StatusChange per event, shared by every subscriber it goes to (it is only read): a
-# thousand subscribers of one event cost one global id encoding, not a thousand.
-@functools.lru_cache(maxsize=1024)
-def _status_change(event: Event) -> StatusChange:
-    return StatusChange._of(event)
 
 
 @strawberry.type(
